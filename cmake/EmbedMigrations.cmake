@@ -1,0 +1,17 @@
+# Writes a C file holding each migration's SQL as a string, in order.
+# Invoked with -DOUT=file.c -DFILES=a.sql;b.sql
+set(body "/* Generated from server/migrations/*.sql; do not edit. */\n")
+string(APPEND body "#include <stddef.h>\n#include \"store_migrate.h\"\n\n")
+set(table "const struct store_migration store_migrations[] = {\n")
+set(i 0)
+foreach(f ${FILES})
+	file(READ ${f} sql HEX)
+	string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," sql "${sql}")
+	get_filename_component(name ${f} NAME)
+	string(APPEND body "static const char migration_${i}[] = {${sql} 0x00};\n")
+	string(APPEND table "\t{ \"${name}\", migration_${i} },\n")
+	math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND table "};\nconst size_t store_migrations_count = ${i};\n")
+file(WRITE ${OUT}.tmp "${body}\n${table}")
+file(RENAME ${OUT}.tmp ${OUT})

@@ -102,16 +102,28 @@ mlops_error_clear(struct mlops_error *err)
 void
 mlops_error_prefix(struct mlops_error *err, const char *fmt, ...)
 {
-	char    prefix[MLOPS_ERROR_MSG_MAX];
-	char    old[MLOPS_ERROR_MSG_MAX];
+	char    buf[MLOPS_ERROR_MSG_MAX];
+	size_t  n, m;
 	va_list ap;
 
 	if (err == NULL) {
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	/* buf = prefix ": " old message, truncated to fit. */
+	n = strlen(buf);
+	if (n + 2 < sizeof(buf)) {
+		memcpy(buf + n, ": ", 2);
+		n += 2;
+		m = strnlen(err->msg, sizeof(err->msg));
+		if (m > sizeof(buf) - 1 - n) {
+			m = sizeof(buf) - 1 - n;
+		}
+		memcpy(buf + n, err->msg, m);
+		n += m;
+	}
+	buf[n] = '\0';
+	memcpy(err->msg, buf, sizeof(buf));
 }

@@ -1,0 +1,6 @@
+/* mlops entry point (being written). */
+int
+main(void)
+{
+	return 1;
+}

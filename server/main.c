@@ -1,0 +1,6 @@
+/* mlopsd entry point (being written). */
+int
+main(void)
+{
+	return 1;
+}

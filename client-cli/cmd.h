@@ -1,0 +1,164 @@
+/*
+ * The CLI's shared state and its command table (libgit2 src/cli/cmd.h
+ * idea): each command group lives in its own cmd_<group>.c and exports one
+ * handler per (sub)command. Handlers return an exit code (CLI_EXIT_*).
+ */
+#ifndef MLOPS_CLIENT_CLI_CMD_H
+#define MLOPS_CLIENT_CLI_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <mlops/client.h>
+#include <mlops/error.h>
+
+/* Exit codes (PRODUCT.md; libgit2 src/cli/error.h). */
+enum cli_exit {
+	CLI_EXIT_OK          = 0,
+	CLI_EXIT_ERROR       = 1, /* the operation failed */
+	CLI_EXIT_USAGE       = 2, /* bad command line */
+	CLI_EXIT_UNREACHABLE = 3, /* no daemon, or it speaks another major */
+};
+
+struct cli;
+
+struct cmd_spec {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+	const char
+	    *usage; /* the full --help text, first line is the synopsis */
+};
+
+/* Everything a command needs; one per process, built by main(). */
+struct cli {
+	/* global options */
+	const char           *url;            /* NULL until resolved */
+	bool                  url_is_default; /* neither --connect nor env */
+	bool                  json;
+	bool                  autostart;
+	bool                  debug;
+	int                   timeout_ms;
+	struct mlops_tls_opts tls;
+
+	/* the command being run */
+	const struct cmd_spec *cmd;
+	char                   what[64]; /* "project add", for messages */
+
+	/* the connection, opened by cli_connect() */
+	struct mlops_client *client;
+	Mlops__Response     *hello; /* the daemon's Hello reply */
+};
+
+/* ---- cli.c: connection, calls, argument helpers ---------------------- */
+
+/** Returned by cli_getopt() after it printed --help: exit 0. */
+#define CLI_GETOPT_HELP (-2)
+/** Returned by cli_getopt() after it reported a bad option: exit 2. */
+#define CLI_GETOPT_BAD (-3)
+/** getopt_long() value of the --json option every command accepts. */
+#define CLI_OPT_JSON 0x100
+
+/* Long options every command takes; end a command's table with these. */
+#define CLI_COMMON_OPTIONS                               \
+	{ "help", no_argument, NULL, 'h' },              \
+	    { "json", no_argument, NULL, CLI_OPT_JSON }, \
+	{                                                \
+		NULL, 0, NULL, 0                         \
+	}
+
+/**
+ * getopt_long() for a command's own options: handles -h/--help (prints the
+ * usage to stdout, returns CLI_GETOPT_HELP), --json (sets cli->json and
+ * continues), and reports unknown options and missing arguments with a
+ * usage line on stderr (returns CLI_GETOPT_BAD). Otherwise returns the
+ * option's value, or -1 at the end. Reset `optind = 0` before the first
+ * call. `shortopts` must start with ":" and contain "h".
+ */
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+    const struct option *longopts);
+
+/**
+ * Checks that between `min` and `max` (-1: no limit) positional arguments
+ * remain after option parsing; prints a usage error naming `what_missing`
+ * when too few. Returns CLI_EXIT_OK or CLI_EXIT_USAGE.
+ */
+int cli_nargs(
+    struct cli *cli, int nargs, int min, int max, const char *what_missing);
+
+/** Prints "mlops: <what>: <fmt...>" and the usage line; returns 2. */
+int cli_usage_error(struct cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Prints "mlops: <what>: <fmt...>" to stderr; returns 1. */
+int cli_fail(struct cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Prints "mlops: <what>: <kind>: <fmt...>" to stderr (notes, warnings). */
+void cli_notice(struct cli *cli, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/** Prints the synopsis of the current command plus a --help hint. */
+void cli_usage_line(struct cli *cli);
+
+/**
+ * Connects to the daemon (starting one when allowed, see main.c) and says
+ * Hello. Idempotent. Prints the failure; returns an exit code.
+ */
+int cli_connect(struct cli *cli);
+
+/**
+ * Calls the daemon with `req` and checks that the reply carries `want`.
+ * Prints a failure as "mlops: <what>: ..." and returns its exit code; on
+ * success *out holds the reply (caller frees with
+ * mlops__response__free_unpacked()). Connects first if needed.
+ */
+int cli_call(struct cli *cli, Mlops__Request *req,
+    Mlops__Response__BodyCase want, Mlops__Response **out);
+
+/** Exit code for an error that came from the daemon or the transport. */
+int cli_exit_for(int rc, bool from_server);
+
+/** Frees the connection. */
+void cli_fini(struct cli *cli);
+
+/* ---- debug.c ---------------------------------------------------------- */
+
+/**
+ * Dumps `msg` to stderr as indented "field: value" lines, using the
+ * protobuf-c descriptors for the names. `label` heads the dump.
+ */
+void debug_dump(const char *label, const ProtobufCMessage *msg);
+
+/* ---- the commands ------------------------------------------------------ */
+
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_cluster(struct cli *cli, int argc, char **argv);
+int cmd_project(struct cli *cli, int argc, char **argv);
+int cmd_watch(struct cli *cli, int argc, char **argv);
+int cmd_stub(struct cli *cli, int argc, char **argv);
+
+extern const char cmd_status_usage[];
+extern const char cmd_cluster_usage[];
+extern const char cmd_project_usage[];
+extern const char cmd_watch_usage[];
+extern const char cmd_launch_usage[];
+extern const char cmd_jobs_usage[];
+extern const char cmd_job_usage[];
+extern const char cmd_logs_usage[];
+extern const char cmd_cancel_usage[];
+
+/**
+ * Runs the subcommand named argv[1] of a group from `table` (n entries):
+ * handles a missing or unknown subcommand (exit 2) and --help on the group
+ * itself. Used by cmd_cluster() and cmd_project().
+ */
+int cli_run_group(struct cli *cli, const struct cmd_spec *table, size_t n,
+    int argc, char **argv);
+
+/* Shared JSON builder: a ClusterStatus as the status and watch output. */
+struct json_object;
+struct json_object *cmd_status_cluster_json(const Mlops__ClusterStatus *cs);
+
+#endif

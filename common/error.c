@@ -92,6 +92,15 @@ mlops_error_set_field(struct mlops_error *err, int code, const char *field,
 }
 
 void
+mlops_error_field(struct mlops_error *err, const char *field)
+{
+	if (err != NULL) {
+		snprintf(err->field, sizeof(err->field), "%s",
+		    field ? field : "");
+	}
+}
+
+void
 mlops_error_clear(struct mlops_error *err)
 {
 	if (err != NULL) {

@@ -57,6 +57,9 @@ int mlops_error_set_field(struct mlops_error *err, int code,
     const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/** Sets the field at fault, keeping code and message (no-op on NULL). */
+void mlops_error_field(struct mlops_error *err, const char *field);
+
 /** Reset `err` to success (no-op on NULL). */
 void mlops_error_clear(struct mlops_error *err);
 

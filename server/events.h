@@ -1,0 +1,37 @@
+/*
+ * The event publisher: an nng PUB socket per listener on which every job,
+ * cluster and project change goes out with a sequence number. Any thread
+ * may publish.
+ */
+#ifndef MLOPS_SERVER_EVENTS_H
+#define MLOPS_SERVER_EVENTS_H
+
+#include <mlops/error.h>
+#include "mlops.pb-c.h"
+
+struct events;
+struct mlopsd;
+
+/**
+ * Opens the PUB socket and listens on the events URL that pairs with each
+ * of the daemon's request URLs (mlops_events_url_for()). Caller frees with
+ * events_stop(). Returns 0 or MLOPS_EIO/MLOPS_EBUSY.
+ */
+int events_start(struct events **out, struct mlopsd *d,
+    struct mlops_error *err);
+void events_stop(struct events *ev);
+
+/**
+ * Stamps `e` with the next sequence number and the current time and sends
+ * it. Never blocks; a slow subscriber loses events (and sees the gap).
+ */
+void events_publish(struct events *ev, Mlops__Event *e);
+
+/** Publishes a project change. */
+void events_project(struct events *ev, Mlops__ProjectChange change,
+    const char *name);
+
+/** The events URL for request URL `url`. Caller frees; NULL if none. */
+char *events_url_for(const char *url);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Prototypes of the method handlers listed in rpc_table.c. Each runs on an
+ * nng thread (see rpc.h for the contract).
+ */
+#ifndef MLOPS_SERVER_RPC_HANDLERS_H
+#define MLOPS_SERVER_RPC_HANDLERS_H
+
+#include "rpc.h"
+
+#define RPC_HANDLER(name)                                                     \
+	int name(struct rpc_call *call, const Mlops__Request *req,            \
+	    Mlops__Response *resp, struct mlops_error *err)
+
+/* rpc_system.c */
+RPC_HANDLER(rpc_hello);
+RPC_HANDLER(rpc_status);
+
+/* rpc_clusters.c */
+RPC_HANDLER(rpc_cluster_list);
+
+/* rpc_projects.c */
+RPC_HANDLER(rpc_project_add);
+RPC_HANDLER(rpc_project_list);
+RPC_HANDLER(rpc_project_show);
+RPC_HANDLER(rpc_project_sync);
+RPC_HANDLER(rpc_project_remove);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * The method table: the one list of methods the daemon serves. Adding a
+ * method is one oneof case in proto/mlops.proto, one handler, one row.
+ */
+#include "rpc.h"
+#include "rpc_handlers.h"
+
+const struct rpc_method rpc_methods[] = {
+	{ MLOPS__REQUEST__BODY_HELLO, "hello", rpc_hello },
+	{ MLOPS__REQUEST__BODY_STATUS, "status", rpc_status },
+	{ MLOPS__REQUEST__BODY_CLUSTER_LIST, "cluster_list",
+	    rpc_cluster_list },
+	{ MLOPS__REQUEST__BODY_PROJECT_ADD, "project_add", rpc_project_add },
+	{ MLOPS__REQUEST__BODY_PROJECT_LIST, "project_list",
+	    rpc_project_list },
+	{ MLOPS__REQUEST__BODY_PROJECT_SHOW, "project_show",
+	    rpc_project_show },
+	{ MLOPS__REQUEST__BODY_PROJECT_SYNC, "project_sync",
+	    rpc_project_sync },
+	{ MLOPS__REQUEST__BODY_PROJECT_REMOVE, "project_remove",
+	    rpc_project_remove },
+};
+
+const size_t rpc_methods_count = sizeof(rpc_methods) / sizeof(rpc_methods[0]);

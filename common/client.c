@@ -75,12 +75,28 @@ client_dial(nng_socket sock, const char *url,
 			return client_nng_err(err, nrv, "TLS setup for", url);
 		}
 	}
-	/* Blocking start: a missing daemon is reported now, not later. */
-	if ((nrv = nng_dialer_start(d, 0)) != 0) {
-		nng_dialer_close(d);
-		return client_nng_err(err, nrv, "cannot connect to", url);
+	/*
+	 * Blocking start: a missing daemon is reported now, not later. A
+	 * connection reset during the handshake (the daemon restarting a
+	 * stalled listener) is retried for a few seconds.
+	 */
+	for (int attempt = 0;; attempt++) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+		nrv = nng_dialer_start(d, 0);
+		if (nrv == 0) {
+			return 0;
+		}
+		if (attempt >= 25 ||
+		    (nrv != NNG_ECONNSHUT && nrv != NNG_ECONNRESET &&
+		        nrv != NNG_ECLOSED && nrv != NNG_ECONNABORTED &&
+		        nrv != NNG_ETIMEDOUT)) {
+			break;
+		}
+		nanosleep(&ts, NULL);
 	}
-	return 0;
+	nng_dialer_close(d);
+	return client_nng_err(err, nrv, "cannot connect to", url);
 }
 
 /* Reads a whole (small) PEM file; NULL on error. Caller frees. */
@@ -256,15 +272,34 @@ client_finish(nng_msg *msg, uint64_t want_id, Mlops__Response **out,
 	return rc;
 }
 
-int
-mlops_client_call(struct mlops_client *c, Mlops__Request *req,
-    Mlops__Response **out, int timeout_ms, struct mlops_error *err)
+/* Methods that change nothing, and so may be sent again. */
+static int
+client_idempotent(Mlops__Request__BodyCase c)
+{
+	switch (c) {
+	case MLOPS__REQUEST__BODY_HELLO:
+	case MLOPS__REQUEST__BODY_STATUS:
+	case MLOPS__REQUEST__BODY_CLUSTER_LIST:
+	case MLOPS__REQUEST__BODY_PROJECT_LIST:
+	case MLOPS__REQUEST__BODY_PROJECT_SHOW:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* One attempt; *nrv_out gets nng's error when the transport failed. */
+static int
+client_call_once(struct mlops_client *c, Mlops__Request *req,
+    Mlops__Response **out, int timeout_ms, int *nrv_out,
+    struct mlops_error *err)
 {
 	nng_ctx  ctx;
 	nng_aio *aio = NULL;
 	nng_msg *msg = NULL;
 	int      nrv, rc;
 
+	*nrv_out = 0;
 	if ((rc = client_prepare(c, req, &msg, err)) < 0) {
 		return rc;
 	}
@@ -280,12 +315,14 @@ mlops_client_call(struct mlops_client *c, Mlops__Request *req,
 	nng_aio_wait(aio);
 	if ((nrv = nng_aio_result(aio)) != 0) {
 		nng_msg_free(nng_aio_get_msg(aio));
+		*nrv_out = nrv;
 		rc = client_nng_err(err, nrv, "cannot send to", c->url);
 		goto out;
 	}
 	nng_ctx_recv(ctx, aio);
 	nng_aio_wait(aio);
 	if ((nrv = nng_aio_result(aio)) != 0) {
+		*nrv_out = nrv;
 		rc = nrv == NNG_ETIMEDOUT
 		    ? mlops_error_set(err, MLOPS_ETIMEDOUT,
 		          "no reply from %s within %d ms", c->url, timeout_ms)
@@ -296,6 +333,32 @@ mlops_client_call(struct mlops_client *c, Mlops__Request *req,
 out:
 	nng_aio_free(aio);
 	nng_ctx_close(ctx);
+	return rc;
+}
+
+int
+mlops_client_call(struct mlops_client *c, Mlops__Request *req,
+    Mlops__Response **out, int timeout_ms, struct mlops_error *err)
+{
+	int nrv = 0, rc;
+
+	/*
+	 * A connection reset before the reply is ambiguous for a request
+	 * that changes state (it may have run), so only requests that
+	 * change nothing are sent again, once, over a fresh connection.
+	 */
+	rc = client_call_once(c, req, out, timeout_ms, &nrv, err);
+	if (rc < 0 && client_idempotent(req->body_case) &&
+	    (nrv == NNG_ECONNRESET || nrv == NNG_ECONNSHUT ||
+	        nrv == NNG_ECONNABORTED)) {
+		rc = client_call_once(c, req, out, timeout_ms, &nrv, err);
+	}
+	if (rc < 0 && nrv != 0 && nrv != NNG_ETIMEDOUT &&
+	    !client_idempotent(req->body_case)) {
+		mlops_error_prefix(err, "the connection failed before the "
+		                        "reply; the request may or may not "
+		                        "have been carried out");
+	}
 	return rc;
 }
 

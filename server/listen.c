@@ -4,10 +4,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <nng/nng.h>
@@ -20,6 +26,29 @@
 
 #include "listen.h"
 #include "mlopsd.h"
+
+struct listen_entry {
+	nng_socket   le_sock;
+	nng_listener le_listener;
+	char        *le_url;
+	uint16_t     le_peer; /* the SP protocol id a client speaks */
+	unsigned     le_attached; /* pipes the socket took (guarded by ls_mtx) */
+};
+
+struct listen_set {
+	pthread_mutex_t      ls_mtx;
+	pthread_cond_t       ls_cv;
+	struct listen_entry *ls_v;
+	size_t               ls_n;
+	pthread_t            ls_thread;
+	int                  ls_running;
+	int                  ls_stop;
+	unsigned             ls_interval_ms;
+	struct mlopsd       *ls_d;
+};
+
+static int listen_open(nng_listener *out, nng_socket sock, const char *url,
+    struct mlopsd *d, struct mlops_error *err);
 
 int
 listen_url_check(const char *url, struct mlops_error *err)
@@ -122,9 +151,9 @@ listen_tls(nng_listener l, struct mlopsd *d, const char *url,
 	return 0;
 }
 
-int
-listen_start(nng_socket sock, const char *url, struct mlopsd *d,
-    struct mlops_error *err)
+static int
+listen_open(nng_listener *out, nng_socket sock, const char *url,
+    struct mlopsd *d, struct mlops_error *err)
 {
 	nng_listener l;
 	const char  *path = mlops_ipc_path(url);
@@ -163,7 +192,232 @@ listen_start(nng_socket sock, const char *url, struct mlopsd *d,
 		    nrv == NNG_EADDRINUSE ? MLOPS_EBUSY : MLOPS_EIO,
 		    "listen %s: %s", url, nng_strerror(nrv));
 	}
+	*out = l;
 	return 0;
+}
+
+/* Counts pipes the socket core attached: the guard's proof of life. */
+static void
+listen_attached_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct listen_set *ls = arg;
+	nng_socket         s  = nng_pipe_socket(p);
+
+	(void) ev;
+	pthread_mutex_lock(&ls->ls_mtx);
+	for (size_t i = 0; i < ls->ls_n; i++) {
+		if (nng_socket_id(ls->ls_v[i].le_sock) == nng_socket_id(s)) {
+			ls->ls_v[i].le_attached++;
+		}
+	}
+	pthread_mutex_unlock(&ls->ls_mtx);
+}
+
+int
+listen_start(nng_socket sock, const char *url, struct mlopsd *d,
+    struct mlops_error *err)
+{
+	struct listen_set *ls = d->d_listeners;
+	nng_listener       l;
+	int                peer = 0, rc;
+
+	if (ls != NULL) {
+		nng_pipe_notify(sock, NNG_PIPE_EV_ADD_POST, listen_attached_cb,
+		    ls);
+	}
+	if ((rc = listen_open(&l, sock, url, d, err)) < 0) {
+		return rc;
+	}
+	if (ls == NULL) {
+		return 0;
+	}
+	nng_socket_get_int(sock, NNG_OPT_PEER, &peer);
+	pthread_mutex_lock(&ls->ls_mtx);
+	ls->ls_v = xreallocarray(ls->ls_v, ls->ls_n + 1, sizeof(*ls->ls_v));
+	ls->ls_v[ls->ls_n++] = (struct listen_entry) {
+		.le_sock     = sock,
+		.le_listener = l,
+		.le_url      = xstrdup(url),
+		.le_peer     = (uint16_t) peer,
+	};
+	pthread_mutex_unlock(&ls->ls_mtx);
+	return 0;
+}
+
+struct listen_set *
+listen_set_new(void)
+{
+	struct listen_set *ls = xcalloc(1, sizeof(*ls));
+
+	pthread_mutex_init(&ls->ls_mtx, NULL);
+	pthread_cond_init(&ls->ls_cv, NULL);
+	return ls;
+}
+
+void
+listen_set_free(struct listen_set *ls)
+{
+	if (ls == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < ls->ls_n; i++) {
+		free(ls->ls_v[i].le_url);
+	}
+	free(ls->ls_v);
+	pthread_mutex_destroy(&ls->ls_mtx);
+	pthread_cond_destroy(&ls->ls_cv);
+	free(ls);
+}
+
+/*
+ * Completes an SP handshake as a peer of protocol `peer` would and waits
+ * until the socket core has attached the pipe (le_attached moves), then
+ * hangs up. A listener whose accept loop died still completes the
+ * handshake in its transport, but its pipes are never attached. Returns 0
+ * when the listener is alive. Called without ls_mtx held.
+ */
+static int
+listen_probe(struct listen_set *ls, size_t idx, int timeout_ms)
+{
+	struct sockaddr_un   sa = { .sun_family = AF_UNIX };
+	struct listen_entry *e;
+	const char          *path;
+	uint8_t              hdr[8] = { 0, 'S', 'P', 0, 0, 0, 0, 0 };
+	uint8_t              got[8];
+	size_t               n = 0;
+	unsigned             before;
+	int                  fd, rc = -1;
+	struct pollfd        pfd;
+
+	pthread_mutex_lock(&ls->ls_mtx);
+	e      = &ls->ls_v[idx];
+	path   = mlops_ipc_path(e->le_url);
+	before = e->le_attached;
+	hdr[4] = (uint8_t) (e->le_peer >> 8);
+	hdr[5] = (uint8_t) e->le_peer;
+	pthread_mutex_unlock(&ls->ls_mtx);
+
+	if (path == NULL || strlen(path) >= sizeof(sa.sun_path)) {
+		return 0; /* not probed */
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		return 0;
+	}
+	if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+	    write(fd, hdr, sizeof(hdr)) != (ssize_t) sizeof(hdr)) {
+		goto out;
+	}
+	pfd.fd     = fd;
+	pfd.events = POLLIN;
+	while (n < sizeof(got) && poll(&pfd, 1, timeout_ms) > 0) {
+		ssize_t r = read(fd, got + n, sizeof(got) - n);
+		if (r <= 0) {
+			break;
+		}
+		n += (size_t) r;
+	}
+	if (n != sizeof(got) || got[1] != 'S' || got[2] != 'P') {
+		goto out;
+	}
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		unsigned        now;
+
+		pthread_mutex_lock(&ls->ls_mtx);
+		now = ls->ls_v[idx].le_attached;
+		pthread_mutex_unlock(&ls->ls_mtx);
+		if (now != before) {
+			rc = 0;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+out:
+	close(fd);
+	return rc;
+}
+
+static void
+listen_restart(struct listen_set *ls, struct listen_entry *e)
+{
+	struct mlops_error err = { 0 };
+	nng_listener       l;
+
+	log_warn("listener %s stopped accepting (nng 1.5.2 stalls after a "
+	         "client hangs up mid-handshake); restarting it",
+	    e->le_url);
+	nng_listener_close(e->le_listener);
+	if (listen_open(&l, e->le_sock, e->le_url, ls->ls_d, &err) < 0) {
+		log_error("cannot restart listener %s: %s", e->le_url,
+		    err.msg);
+		return;
+	}
+	e->le_listener = l;
+}
+
+static void *
+listen_guard_main(void *arg)
+{
+	struct listen_set *ls = arg;
+	struct timespec    ts;
+
+	pthread_mutex_lock(&ls->ls_mtx);
+	while (!ls->ls_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += ls->ls_interval_ms / 1000;
+		ts.tv_nsec += (long) (ls->ls_interval_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&ls->ls_cv, &ls->ls_mtx, &ts);
+		for (size_t i = 0; i < ls->ls_n && !ls->ls_stop; i++) {
+			int bad;
+
+			pthread_mutex_unlock(&ls->ls_mtx);
+			bad = listen_probe(ls, i, 2000) < 0;
+			pthread_mutex_lock(&ls->ls_mtx);
+			if (bad && !ls->ls_stop) {
+				listen_restart(ls, &ls->ls_v[i]);
+			}
+		}
+	}
+	pthread_mutex_unlock(&ls->ls_mtx);
+	return NULL;
+}
+
+int
+listen_guard_start(struct mlopsd *d, unsigned interval_ms,
+    struct mlops_error *err)
+{
+	struct listen_set *ls = d->d_listeners;
+
+	ls->ls_d           = d;
+	ls->ls_interval_ms = interval_ms ? interval_ms : 1000;
+	if (pthread_create(&ls->ls_thread, NULL, listen_guard_main, ls) !=
+	    0) {
+		return mlops_error_set(err, MLOPS_ERROR,
+		    "cannot start the listener guard");
+	}
+	ls->ls_running = 1;
+	return 0;
+}
+
+void
+listen_guard_stop(struct mlopsd *d)
+{
+	struct listen_set *ls = d->d_listeners;
+
+	if (ls == NULL || !ls->ls_running) {
+		return;
+	}
+	pthread_mutex_lock(&ls->ls_mtx);
+	ls->ls_stop = 1;
+	pthread_cond_signal(&ls->ls_cv);
+	pthread_mutex_unlock(&ls->ls_mtx);
+	pthread_join(ls->ls_thread, NULL);
+	ls->ls_running = 0;
 }
 
 int
@@ -207,9 +461,21 @@ listen_lock(const char *url, struct mlops_error *err)
 		    pid[0] ? pid : "?", url);
 	}
 	free(lock);
+	listen_lock_pid(fd);
+	return fd;
+}
+
+void
+listen_lock_pid(int fd)
+{
+	char pid[32];
+	int  n;
+
+	if (fd < 0) {
+		return;
+	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long) getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t) n, 0) < 0) {
 		log_warn("cannot write pid to lock file: %s", strerror(errno));
 	}
-	return fd;
 }

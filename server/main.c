@@ -174,6 +174,7 @@ main(int argc, char **argv)
 	struct store      *st         = NULL;
 	enum log_level     level      = LOG_LEVEL_INFO;
 	int                foreground = 0, check = 0, ready_fd = -1, c, sig;
+	int               *lock_fds   = NULL;
 	sigset_t           set;
 	char              *end;
 
@@ -278,9 +279,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "mlopsd: state dir: %s\n", err.msg);
 		return 1;
 	}
+	lock_fds = xcalloc(d.d_nlisten, sizeof(int));
 	for (size_t i = 0; i < d.d_nlisten; i++) {
+		lock_fds[i] = -1;
 		if (mlops_ipc_path(d.d_listen[i]) != NULL &&
-		    listen_lock(d.d_listen[i], &err) < 0) {
+		    (lock_fds[i] = listen_lock(d.d_listen[i], &err)) < 0) {
 			fprintf(stderr, "mlopsd: %s\n", err.msg);
 			return 1;
 		}
@@ -297,15 +300,20 @@ main(int argc, char **argv)
 		free(log);
 		devnull_stdio();
 	}
-	d.d_pid        = getpid();
+	d.d_pid = getpid();
+	for (size_t i = 0; i < d.d_nlisten; i++) {
+		listen_lock_pid(lock_fds[i]); /* the detached child's pid */
+	}
 	d.d_started_at = (int64_t) time(NULL);
 	log_info("mlopsd %s starting (pid %ld, config %s, state %s)",
 	    MLOPS_VERSION, (long) d.d_pid, d.d_config_path, d.d_state_dir);
 
+	d.d_listeners = listen_set_new();
 	if (gitinfo_global_init(&err) < 0 ||
 	    store_open(&st, d.d_db_path, &err) < 0 ||
 	    events_start(&d.d_events, &d, &err) < 0 ||
-	    rpc_start(&d.d_rpc, &d, &err) < 0) {
+	    rpc_start(&d.d_rpc, &d, &err) < 0 ||
+	    listen_guard_start(&d, 1000, &err) < 0) {
 		fail(ready_fd, &err);
 	}
 	ready(ready_fd, "0");
@@ -324,8 +332,10 @@ main(int argc, char **argv)
 		break;
 	}
 
+	listen_guard_stop(&d);
 	rpc_stop(d.d_rpc);
 	events_stop(d.d_events);
+	listen_set_free(d.d_listeners);
 	store_close(st);
 	gitinfo_global_shutdown();
 	log_info("stopped");
@@ -341,6 +351,7 @@ main(int argc, char **argv)
 	free(d.d_tls.cert_file);
 	free(d.d_tls.key_file);
 	free(d.d_tls.ca_file);
+	free(lock_fds); /* the locks themselves go with the process */
 	mlops_log_close();
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 struct rpc;
 struct events;
+struct listen_set;
 
 struct mlopsd_tls {
 	char *cert_file; /* PEM certificate (chain) for tls+tcp listeners */
@@ -33,8 +34,9 @@ struct mlopsd {
 	/* Read-only after startup: any thread may read it without a lock. */
 	struct mlops_config *d_cfg;
 
-	struct events *d_events;
-	struct rpc    *d_rpc;
+	struct listen_set *d_listeners; /* every nng listener, for the guard */
+	struct events     *d_events;
+	struct rpc        *d_rpc;
 
 	int64_t d_started_at; /* unix seconds */
 	pid_t   d_pid;

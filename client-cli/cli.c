@@ -16,7 +16,7 @@
 #include "cmd.h"
 #include "output.h"
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 cli_vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "mlops: ");
@@ -296,7 +296,11 @@ cli_connect(struct cli *cli)
 		rc = mlops_client_autostart(
 		    mlopsd, cli->url, NULL, 10000, &err);
 		free(mlopsd);
-		if (rc == 0) {
+		if (rc < 0) {
+			mlops_error_prefix(&err,
+			    "no daemon answered and "
+			    "starting one failed");
+		} else {
 			rc = cli_open(cli, &err);
 		}
 	}

@@ -259,15 +259,14 @@ project_text(const Mlops__Project *p, bool warnings)
 	if (p->config != NULL) {
 		project_config_kv(kv, p->config);
 	}
-	if (warnings && p->n_config_warnings > 0) {
-		output_kv_add(kv, 0, "config warnings", NULL);
-		for (size_t i = 0; i < p->n_config_warnings; i++) {
-			output_kv_addf(
-			    kv, 1, "warning", "%s", p->config_warnings[i]);
-		}
-	}
 	rc = output_print_kv(kv);
 	output_kv_free(kv);
+	if (warnings && p->n_config_warnings > 0) {
+		rc |= output_print("config warnings:\n");
+		for (size_t i = 0; i < p->n_config_warnings; i++) {
+			rc |= output_printf("  %s\n", p->config_warnings[i]);
+		}
+	}
 	return rc;
 }
 
@@ -317,6 +316,17 @@ project_one_name(struct cli *cli, int argc, char **argv, const char **name)
 	return CLI_EXIT_OK;
 }
 
+static bool
+project_in(const char *s, char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, v[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Prints a ProjectReply: notes and warnings to stderr, project to stdout. */
 static int
 project_reply(struct cli *cli, const Mlops__ProjectReply *r)
@@ -330,8 +340,12 @@ project_reply(struct cli *cli, const Mlops__ProjectReply *r)
 		return cli_fail(cli, "the daemon sent no project");
 	}
 	for (size_t i = 0; i < r->project->n_config_warnings; i++) {
-		cli_notice(
-		    cli, "warning", "%s", r->project->config_warnings[i]);
+		const char *w = r->project->config_warnings[i];
+
+		/* The daemon may repeat a warning among its notes. */
+		if (!project_in(w, r->notes, r->n_notes)) {
+			cli_notice(cli, "warning", "%s", w);
+		}
 	}
 	rc = cli->json ? output_print_json(project_json(r->project))
 	               : project_text(r->project, false);

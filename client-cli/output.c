@@ -165,7 +165,7 @@ output_kv_add(
 
 	kv->e    = xreallocarray(kv->e, kv->n + 1, sizeof(*kv->e));
 	e        = &kv->e[kv->n++];
-	e->depth = depth;
+	e->depth = depth < 0 ? 0 : depth;
 	e->key   = xstrdup(key);
 	e->value = value == NULL ? NULL : output_cell(value);
 }
@@ -187,27 +187,26 @@ output_kv_addf(
 void
 output_kv_render(const struct output_kv *kv, struct strbuf *out)
 {
-	size_t width[8] = { 0 };
+	size_t width = 0; /* of "  key:" up to the value column */
 
 	for (size_t i = 0; i < kv->n; i++) {
-		int    d = kv->e[i].depth < 8 ? kv->e[i].depth : 7;
-		size_t w = output_width(kv->e[i].key) + 1;
+		const struct output_kv_entry *e = &kv->e[i];
+		size_t w = 2 * (size_t) e->depth + output_width(e->key) + 1;
 
-		if (kv->e[i].value != NULL && w > width[d]) {
-			width[d] = w;
+		if (e->value != NULL && w > width) {
+			width = w;
 		}
 	}
 	for (size_t i = 0; i < kv->n; i++) {
 		const struct output_kv_entry *e = &kv->e[i];
-		int d = e->depth < 8 ? (e->depth < 0 ? 0 : e->depth) : 7;
+		size_t w = 2 * (size_t) e->depth + output_width(e->key) + 1;
 
-		for (int j = 0; j < d; j++) {
+		for (int j = 0; j < e->depth; j++) {
 			strbuf_puts(out, "  ");
 		}
 		strbuf_printf(out, "%s:", e->key);
 		if (e->value != NULL) {
-			for (size_t w = output_width(e->key) + 1;
-			     w < width[d] + 1; w++) {
+			for (; w < width; w++) {
 				strbuf_putc(out, ' ');
 			}
 			strbuf_printf(out, " %s", e->value);
@@ -290,7 +289,8 @@ output_json_render(json_object *obj, bool one_line, struct strbuf *out)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 
-	flags |= one_line ? JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY;
+	flags |= one_line ? JSON_C_TO_STRING_PLAIN
+	                  : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
 	strbuf_puts(out, json_object_to_json_string_ext(obj, flags));
 	strbuf_putc(out, '\n');
 }

@@ -38,8 +38,8 @@ static int client_tls_config(nng_tls_config **out,
     const struct mlops_tls_opts *tls, struct mlops_error *err);
 
 static int
-client_nng_err(struct mlops_error *err, int nrv, const char *what,
-    const char *url)
+client_nng_err(
+    struct mlops_error *err, int nrv, const char *what, const char *url)
 {
 	int code = MLOPS_EUNREACHABLE;
 
@@ -48,13 +48,13 @@ client_nng_err(struct mlops_error *err, int nrv, const char *what,
 	} else if (nrv == NNG_EADDRINVAL || nrv == NNG_ENOTSUP) {
 		code = MLOPS_EINVAL;
 	}
-	return mlops_error_set(err, code, "%s %s: %s", what, url,
-	    nng_strerror(nrv));
+	return mlops_error_set(
+	    err, code, "%s %s: %s", what, url, nng_strerror(nrv));
 }
 
 static int
-client_dial(nng_socket sock, const char *url,
-    const struct mlops_tls_opts *tls, struct mlops_error *err)
+client_dial(nng_socket sock, const char *url, const struct mlops_tls_opts *tls,
+    struct mlops_error *err)
 {
 	nng_dialer      d;
 	nng_tls_config *cfg = NULL;
@@ -87,10 +87,10 @@ client_dial(nng_socket sock, const char *url,
 		if (nrv == 0) {
 			return 0;
 		}
-		if (attempt >= 25 ||
-		    (nrv != NNG_ECONNSHUT && nrv != NNG_ECONNRESET &&
-		        nrv != NNG_ECLOSED && nrv != NNG_ECONNABORTED &&
-		        nrv != NNG_ETIMEDOUT)) {
+		if (attempt >= 25
+		    || (nrv != NNG_ECONNSHUT && nrv != NNG_ECONNRESET
+		        && nrv != NNG_ECLOSED && nrv != NNG_ECONNABORTED
+		        && nrv != NNG_ETIMEDOUT)) {
 			break;
 		}
 		nanosleep(&ts, NULL);
@@ -127,10 +127,11 @@ client_own_cert(nng_tls_config *cfg, const char *cert, const char *key)
 	if (key == NULL || strcmp(key, cert) == 0) {
 		return nng_tls_config_cert_key_file(cfg, cert, NULL);
 	}
-	c = client_read_pem(cert);
-	k = client_read_pem(key);
-	nrv = (c == NULL || k == NULL) ? NNG_ENOENT
-	                               : nng_tls_config_own_cert(cfg, c, k, NULL);
+	c   = client_read_pem(cert);
+	k   = client_read_pem(key);
+	nrv = (c == NULL || k == NULL)
+	    ? NNG_ENOENT
+	    : nng_tls_config_own_cert(cfg, c, k, NULL);
 	free(c);
 	free(k);
 	return nrv;
@@ -144,8 +145,8 @@ client_tls_config(nng_tls_config **out, const struct mlops_tls_opts *tls,
 	int             nrv;
 
 	if ((nrv = nng_tls_config_alloc(&cfg, NNG_TLS_MODE_CLIENT)) != 0) {
-		return mlops_error_set(err, MLOPS_ERROR, "TLS: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "TLS: %s", nng_strerror(nrv));
 	}
 	if (tls != NULL && tls->ca_file != NULL) {
 		if ((nrv = nng_tls_config_ca_file(cfg, tls->ca_file)) != 0) {
@@ -182,13 +183,13 @@ mlops_client_open(struct mlops_client **out, const char *url,
 	c = xcalloc(1, sizeof(*c));
 	if ((nrv = nng_req0_open(&c->sock)) != 0) {
 		free(c);
-		return mlops_error_set(err, MLOPS_ERROR, "nng: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "nng: %s", nng_strerror(nrv));
 	}
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, MLOPS_MSG_MAX);
 	/* Never resend a request: a launch must not be submitted twice. */
-	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-	    NNG_DURATION_INFINITE);
+	nng_socket_set_ms(
+	    c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
 	if ((rc = client_dial(c->sock, url, tls, err)) < 0) {
 		nng_close(c->sock);
 		free(c);
@@ -236,8 +237,8 @@ client_prepare(struct mlops_client *c, Mlops__Request *req, nng_msg **out,
 	if ((rc = mlops_pack(&buf, &len, &req->base, err)) < 0) {
 		return rc;
 	}
-	if (nng_msg_alloc(&msg, 0) != 0 ||
-	    nng_msg_append(msg, buf, len) != 0) {
+	if (nng_msg_alloc(&msg, 0) != 0
+	    || nng_msg_append(msg, buf, len) != 0) {
 		free(buf);
 		nng_msg_free(msg);
 		return mlops_error_set(err, MLOPS_ERROR, "out of memory");
@@ -254,8 +255,8 @@ client_finish(nng_msg *msg, uint64_t want_id, Mlops__Response **out,
 	Mlops__Response *resp = NULL;
 	int              rc;
 
-	rc = mlops_response_unpack(&resp, nng_msg_body(msg), nng_msg_len(msg),
-	    err);
+	rc = mlops_response_unpack(
+	    &resp, nng_msg_body(msg), nng_msg_len(msg), err);
 	nng_msg_free(msg);
 	if (rc < 0) {
 		return rc;
@@ -303,11 +304,11 @@ client_call_once(struct mlops_client *c, Mlops__Request *req,
 	if ((rc = client_prepare(c, req, &msg, err)) < 0) {
 		return rc;
 	}
-	if ((nrv = nng_ctx_open(&ctx, c->sock)) != 0 ||
-	    (nrv = nng_aio_alloc(&aio, NULL, NULL)) != 0) {
+	if ((nrv = nng_ctx_open(&ctx, c->sock)) != 0
+	    || (nrv = nng_aio_alloc(&aio, NULL, NULL)) != 0) {
 		nng_msg_free(msg);
-		return mlops_error_set(err, MLOPS_ERROR, "nng: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "nng: %s", nng_strerror(nrv));
 	}
 	nng_aio_set_timeout(aio, timeout_ms > 0 ? timeout_ms : -1);
 	nng_aio_set_msg(aio, msg);
@@ -316,17 +317,17 @@ client_call_once(struct mlops_client *c, Mlops__Request *req,
 	if ((nrv = nng_aio_result(aio)) != 0) {
 		nng_msg_free(nng_aio_get_msg(aio));
 		*nrv_out = nrv;
-		rc = client_nng_err(err, nrv, "cannot send to", c->url);
+		rc       = client_nng_err(err, nrv, "cannot send to", c->url);
 		goto out;
 	}
 	nng_ctx_recv(ctx, aio);
 	nng_aio_wait(aio);
 	if ((nrv = nng_aio_result(aio)) != 0) {
 		*nrv_out = nrv;
-		rc = nrv == NNG_ETIMEDOUT
-		    ? mlops_error_set(err, MLOPS_ETIMEDOUT,
-		          "no reply from %s within %d ms", c->url, timeout_ms)
-		    : client_nng_err(err, nrv, "no reply from", c->url);
+		rc       = nrv == NNG_ETIMEDOUT
+		          ? mlops_error_set(err, MLOPS_ETIMEDOUT,
+		              "no reply from %s within %d ms", c->url, timeout_ms)
+		          : client_nng_err(err, nrv, "no reply from", c->url);
 		goto out;
 	}
 	rc = client_finish(nng_aio_get_msg(aio), req->request_id, out, err);
@@ -348,16 +349,17 @@ mlops_client_call(struct mlops_client *c, Mlops__Request *req,
 	 * change nothing are sent again, once, over a fresh connection.
 	 */
 	rc = client_call_once(c, req, out, timeout_ms, &nrv, err);
-	if (rc < 0 && client_idempotent(req->body_case) &&
-	    (nrv == NNG_ECONNRESET || nrv == NNG_ECONNSHUT ||
-	        nrv == NNG_ECONNABORTED)) {
+	if (rc < 0 && client_idempotent(req->body_case)
+	    && (nrv == NNG_ECONNRESET || nrv == NNG_ECONNSHUT
+	        || nrv == NNG_ECONNABORTED)) {
 		rc = client_call_once(c, req, out, timeout_ms, &nrv, err);
 	}
-	if (rc < 0 && nrv != 0 && nrv != NNG_ETIMEDOUT &&
-	    !client_idempotent(req->body_case)) {
-		mlops_error_prefix(err, "the connection failed before the "
-		                        "reply; the request may or may not "
-		                        "have been carried out");
+	if (rc < 0 && nrv != 0 && nrv != NNG_ETIMEDOUT
+	    && !client_idempotent(req->body_case)) {
+		mlops_error_prefix(err,
+		    "the connection failed before the "
+		    "reply; the request may or may not "
+		    "have been carried out");
 	}
 	return rc;
 }
@@ -428,15 +430,15 @@ mlops_client_call_async(struct mlops_client *c, Mlops__Request *req,
 	if ((nrv = nng_ctx_open(&a->ctx, c->sock)) != 0) {
 		nng_msg_free(msg);
 		free(a);
-		return mlops_error_set(err, MLOPS_ERROR, "nng: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "nng: %s", nng_strerror(nrv));
 	}
 	if ((nrv = nng_aio_alloc(&a->aio, client_async_cb, a)) != 0) {
 		nng_msg_free(msg);
 		nng_ctx_close(a->ctx);
 		free(a);
-		return mlops_error_set(err, MLOPS_ERROR, "nng: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "nng: %s", nng_strerror(nrv));
 	}
 	nng_aio_set_timeout(a->aio, timeout_ms > 0 ? timeout_ms : -1);
 	nng_aio_set_msg(a->aio, msg);
@@ -457,9 +459,10 @@ mlops_client_hello(struct mlops_client *c, const char *client_name,
 	hello.client_version = (char *) MLOPS_VERSION;
 	req.body_case        = MLOPS__REQUEST__BODY_HELLO;
 	req.hello            = &hello;
-	rc = mlops_client_call(c, &req, &resp, 10000, err);
-	if (rc == 0 && (resp->body_case != MLOPS__RESPONSE__BODY_HELLO ||
-	                   resp->hello == NULL)) {
+	rc                   = mlops_client_call(c, &req, &resp, 10000, err);
+	if (rc == 0
+	    && (resp->body_case != MLOPS__RESPONSE__BODY_HELLO
+	        || resp->hello == NULL)) {
 		rc = mlops_error_set(err, MLOPS_EPROTO,
 		    "daemon answered Hello with something else");
 	}
@@ -527,8 +530,7 @@ mlops_client_autostart(const char *mlopsd_path, const char *url,
 		_exit(127);
 	}
 	/* mlopsd forks and its parent exits once it listens (or failed). */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
 	for (int waited = 0; waited <= wait_ms; waited += 50) {
 		if (client_probe(url) == 0) {
 			return 0;
@@ -553,8 +555,8 @@ mlops_sub_open(struct mlops_sub **out, const char *url,
 
 	if ((nrv = nng_sub0_open(&s->sock)) != 0) {
 		free(s);
-		return mlops_error_set(err, MLOPS_ERROR, "nng: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "nng: %s", nng_strerror(nrv));
 	}
 	nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, MLOPS_MSG_MAX);
 	nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0);
@@ -589,10 +591,9 @@ mlops_sub_recv(struct mlops_sub *s, Mlops__Event **out, int timeout_ms,
 		return nrv == NNG_ETIMEDOUT
 		    ? mlops_error_set(err, MLOPS_ETIMEDOUT, "no event")
 		    : mlops_error_set(err, MLOPS_EUNREACHABLE, "events: %s",
-		          nng_strerror(nrv));
+		        nng_strerror(nrv));
 	}
-	rc = mlops_event_unpack(out, nng_msg_body(msg), nng_msg_len(msg),
-	    err);
+	rc = mlops_event_unpack(out, nng_msg_body(msg), nng_msg_len(msg), err);
 	nng_msg_free(msg);
 	return rc;
 }
@@ -603,8 +604,8 @@ mlops_sub_fd(struct mlops_sub *s, struct mlops_error *err)
 	int fd = -1, nrv;
 
 	if ((nrv = nng_socket_get_int(s->sock, NNG_OPT_RECVFD, &fd)) != 0) {
-		return mlops_error_set(err, MLOPS_ERROR, "nng: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "nng: %s", nng_strerror(nrv));
 	}
 	return fd;
 }

@@ -75,8 +75,8 @@ mlops_error_set(struct mlops_error *err, int code, const char *fmt, ...)
 }
 
 int
-mlops_error_set_field(struct mlops_error *err, int code, const char *field,
-    const char *fmt, ...)
+mlops_error_set_field(
+    struct mlops_error *err, int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -95,8 +95,8 @@ void
 mlops_error_field(struct mlops_error *err, const char *field)
 {
 	if (err != NULL) {
-		snprintf(err->field, sizeof(err->field), "%s",
-		    field ? field : "");
+		snprintf(
+		    err->field, sizeof(err->field), "%s", field ? field : "");
 	}
 }
 

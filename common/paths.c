@@ -90,13 +90,13 @@ mlops_events_url_for(const char *url)
 	if (path != NULL) {
 		size_t n = strlen(path);
 		if (n > 5 && strcmp(path + n - 5, ".sock") == 0) {
-			return xasprintf("ipc://%.*s-events.sock",
-			    (int) (n - 5), path);
+			return xasprintf(
+			    "ipc://%.*s-events.sock", (int) (n - 5), path);
 		}
 		return xasprintf("ipc://%s-events", path);
 	}
-	if (strncmp(url, "tcp://", 6) != 0 &&
-	    strncmp(url, "tls+tcp://", 10) != 0) {
+	if (strncmp(url, "tcp://", 6) != 0
+	    && strncmp(url, "tls+tcp://", 10) != 0) {
 		return NULL;
 	}
 	colon = strrchr(url, ':');
@@ -112,8 +112,8 @@ mlops_events_url_for(const char *url)
 }
 
 int
-mlops_mkdir_p(const char *dir, int mode, int private_dir,
-    struct mlops_error *err)
+mlops_mkdir_p(
+    const char *dir, int mode, int private_dir, struct mlops_error *err)
 {
 	char       *p = xstrdup(dir);
 	struct stat st;
@@ -132,17 +132,17 @@ mlops_mkdir_p(const char *dir, int mode, int private_dir,
 		*s = '/';
 	}
 	if (mkdir(p, (mode_t) mode) < 0 && errno != EEXIST) {
-		rc = mlops_error_set(err, MLOPS_EIO, "mkdir %s: %s", p,
-		    strerror(errno));
+		rc = mlops_error_set(
+		    err, MLOPS_EIO, "mkdir %s: %s", p, strerror(errno));
 		goto out;
 	}
 	if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		rc = mlops_error_set(err, MLOPS_EIO, "%s is not a directory",
-		    p);
+		rc = mlops_error_set(
+		    err, MLOPS_EIO, "%s is not a directory", p);
 		goto out;
 	}
-	if (private_dir &&
-	    (st.st_uid != geteuid() || (st.st_mode & 077) != 0)) {
+	if (private_dir
+	    && (st.st_uid != geteuid() || (st.st_mode & 077) != 0)) {
 		rc = mlops_error_set(err, MLOPS_EIO,
 		    "%s must be owned by uid %ld and not accessible to others "
 		    "(mode %03o)",

@@ -48,30 +48,30 @@ protocol_unpack(ProtobufCMessage **out, const ProtobufCMessageDescriptor *d,
 }
 
 int
-mlops_request_unpack(Mlops__Request **out, const void *buf, size_t len,
-    struct mlops_error *err)
+mlops_request_unpack(
+    Mlops__Request **out, const void *buf, size_t len, struct mlops_error *err)
 {
 	ProtobufCMessage *m = NULL;
 	Mlops__Request   *req;
 	int               rc;
 
-	if ((rc = protocol_unpack(&m, &mlops__request__descriptor, buf, len,
-	         err)) < 0) {
+	if ((rc = protocol_unpack(
+	         &m, &mlops__request__descriptor, buf, len, err))
+	    < 0) {
 		return rc;
 	}
 	req = (Mlops__Request *) m;
 	if (req->body_case == MLOPS__REQUEST__BODY__NOT_SET) {
 		mlops__request__free_unpacked(req, NULL);
-		return mlops_error_set(err, MLOPS_EPROTO,
-		    "request has no method body");
+		return mlops_error_set(
+		    err, MLOPS_EPROTO, "request has no method body");
 	}
 	*out = req;
 	return 0;
 }
 
 int
-mlops_request_check_version(const Mlops__Request *req,
-    struct mlops_error *err)
+mlops_request_check_version(const Mlops__Request *req, struct mlops_error *err)
 {
 	if (req->proto_major != MLOPS_PROTOCOL_MAJOR) {
 		return mlops_error_set(err, MLOPS_EVERSION,
@@ -89,8 +89,9 @@ mlops_response_unpack(Mlops__Response **out, const void *buf, size_t len,
 	ProtobufCMessage *m = NULL;
 	int               rc;
 
-	if ((rc = protocol_unpack(&m, &mlops__response__descriptor, buf, len,
-	         err)) < 0) {
+	if ((rc = protocol_unpack(
+	         &m, &mlops__response__descriptor, buf, len, err))
+	    < 0) {
 		return rc;
 	}
 	*out = (Mlops__Response *) m;
@@ -98,14 +99,15 @@ mlops_response_unpack(Mlops__Response **out, const void *buf, size_t len,
 }
 
 int
-mlops_event_unpack(Mlops__Event **out, const void *buf, size_t len,
-    struct mlops_error *err)
+mlops_event_unpack(
+    Mlops__Event **out, const void *buf, size_t len, struct mlops_error *err)
 {
 	ProtobufCMessage *m = NULL;
 	int               rc;
 
-	if ((rc = protocol_unpack(&m, &mlops__event__descriptor, buf, len,
-	         err)) < 0) {
+	if ((rc = protocol_unpack(
+	         &m, &mlops__event__descriptor, buf, len, err))
+	    < 0) {
 		return rc;
 	}
 	*out = (Mlops__Event *) m;
@@ -123,8 +125,8 @@ mlops_response_error(const Mlops__Response *resp, struct mlops_error *err)
 	}
 	/* An unknown (future) code still reads as a failure. */
 	code = e->code < 0 ? e->code : MLOPS_ERROR;
-	mlops_error_set_field(err, code, e->field, "%s",
-	    e->message ? e->message : "");
+	mlops_error_set_field(
+	    err, code, e->field, "%s", e->message ? e->message : "");
 	return code;
 }
 

@@ -30,6 +30,8 @@ mlops_name_valid(const char *s)
 	if (n == 0 || n > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
 		return 0;
 	}
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                 "0123456789._-") == n;
+	return strspn(s,
+	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	           "0123456789._-")
+	    == n;
 }

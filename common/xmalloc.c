@@ -8,8 +8,7 @@
 
 #include <mlops/xmalloc.h>
 
-static void __attribute__((noreturn))
-xmalloc_die(size_t size)
+static void __attribute__((noreturn)) xmalloc_die(size_t size)
 {
 	fprintf(stderr, "out of memory allocating %zu bytes\n", size);
 	abort();

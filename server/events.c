@@ -39,8 +39,8 @@ events_start(struct events **out, struct mlopsd *d, struct mlops_error *err)
 
 	if ((nrv = nng_pub0_open(&ev->ev_sock)) != 0) {
 		free(ev);
-		return mlops_error_set(err, MLOPS_EIO, "events: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_EIO, "events: %s", nng_strerror(nrv));
 	}
 	pthread_mutex_init(&ev->ev_mtx, NULL);
 	for (size_t i = 0; i < d->d_nlisten; i++) {
@@ -92,9 +92,9 @@ events_publish(struct events *ev, Mlops__Event *e)
 	pthread_mutex_lock(&ev->ev_mtx);
 	e->seq  = ++ev->ev_seq;
 	e->time = (int64_t) time(NULL);
-	if (mlops_pack(&buf, &len, &e->base, NULL) == 0 &&
-	    nng_msg_alloc(&msg, 0) == 0 &&
-	    nng_msg_append(msg, buf, len) == 0) {
+	if (mlops_pack(&buf, &len, &e->base, NULL) == 0
+	    && nng_msg_alloc(&msg, 0) == 0
+	    && nng_msg_append(msg, buf, len) == 0) {
 		if (nng_sendmsg(ev->ev_sock, msg, NNG_FLAG_NONBLOCK) != 0) {
 			nng_msg_free(msg);
 		}
@@ -108,15 +108,15 @@ events_publish(struct events *ev, Mlops__Event *e)
 }
 
 void
-events_project(struct events *ev, Mlops__ProjectChange change,
-    const char *name)
+events_project(
+    struct events *ev, Mlops__ProjectChange change, const char *name)
 {
 	Mlops__Event        e  = MLOPS__EVENT__INIT;
 	Mlops__ProjectEvent pe = MLOPS__PROJECT_EVENT__INIT;
 
-	pe.change    = change;
-	pe.name      = (char *) name;
-	e.body_case  = MLOPS__EVENT__BODY_PROJECT;
-	e.project    = &pe;
+	pe.change   = change;
+	pe.name     = (char *) name;
+	e.body_case = MLOPS__EVENT__BODY_PROJECT;
+	e.project   = &pe;
 	events_publish(ev, &e);
 }

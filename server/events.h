@@ -17,8 +17,8 @@ struct mlopsd;
  * of the daemon's request URLs (mlops_events_url_for()). Caller frees with
  * events_stop(). Returns 0 or MLOPS_EIO/MLOPS_EBUSY.
  */
-int events_start(struct events **out, struct mlopsd *d,
-    struct mlops_error *err);
+int events_start(
+    struct events **out, struct mlopsd *d, struct mlops_error *err);
 void events_stop(struct events *ev);
 
 /**
@@ -28,8 +28,8 @@ void events_stop(struct events *ev);
 void events_publish(struct events *ev, Mlops__Event *e);
 
 /** Publishes a project change. */
-void events_project(struct events *ev, Mlops__ProjectChange change,
-    const char *name);
+void events_project(
+    struct events *ev, Mlops__ProjectChange change, const char *name);
 
 /** The events URL for request URL `url`. Caller frees; NULL if none. */
 char *events_url_for(const char *url);

@@ -32,7 +32,7 @@ struct listen_entry {
 	nng_listener le_listener;
 	char        *le_url;
 	uint16_t     le_peer; /* the SP protocol id a client speaks */
-	unsigned     le_attached; /* pipes the socket took (guarded by ls_mtx) */
+	unsigned le_attached; /* pipes the socket took (guarded by ls_mtx) */
 };
 
 struct listen_set {
@@ -62,8 +62,8 @@ listen_url_check(const char *url, struct mlops_error *err)
 		}
 		return 0;
 	}
-	if (strncmp(url, "tls+tcp://", 10) == 0 &&
-	    strchr(url + 10, ':') != NULL) {
+	if (strncmp(url, "tls+tcp://", 10) == 0
+	    && strchr(url + 10, ':') != NULL) {
 		return 0;
 	}
 	return mlops_error_set_field(err, MLOPS_EINVAL, "listen",
@@ -89,8 +89,8 @@ listen_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 }
 
 static int
-listen_tls(nng_listener l, struct mlopsd *d, const char *url,
-    struct mlops_error *err)
+listen_tls(
+    nng_listener l, struct mlopsd *d, const char *url, struct mlops_error *err)
 {
 	nng_tls_config *cfg = NULL;
 	int             nrv;
@@ -100,14 +100,14 @@ listen_tls(nng_listener l, struct mlopsd *d, const char *url,
 		    "%s needs --tls-cert and --tls-key", url);
 	}
 	if ((nrv = nng_tls_config_alloc(&cfg, NNG_TLS_MODE_SERVER)) != 0) {
-		return mlops_error_set(err, MLOPS_EIO, "TLS: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_EIO, "TLS: %s", nng_strerror(nrv));
 	}
-	if (d->d_tls.key_file != NULL &&
-	    strcmp(d->d_tls.key_file, d->d_tls.cert_file) != 0) {
-		FILE  *fc = fopen(d->d_tls.cert_file, "re");
-		FILE  *fk = fopen(d->d_tls.key_file, "re");
-		char  *c = xcalloc(1, 65537), *k = xcalloc(1, 65537);
+	if (d->d_tls.key_file != NULL
+	    && strcmp(d->d_tls.key_file, d->d_tls.cert_file) != 0) {
+		FILE *fc = fopen(d->d_tls.cert_file, "re");
+		FILE *fk = fopen(d->d_tls.key_file, "re");
+		char *c = xcalloc(1, 65537), *k = xcalloc(1, 65537);
 
 		if (fc != NULL) {
 			fread(c, 1, 65536, fc);
@@ -121,8 +121,8 @@ listen_tls(nng_listener l, struct mlopsd *d, const char *url,
 		free(c);
 		free(k);
 	} else {
-		nrv = nng_tls_config_cert_key_file(cfg, d->d_tls.cert_file,
-		    NULL);
+		nrv = nng_tls_config_cert_key_file(
+		    cfg, d->d_tls.cert_file, NULL);
 	}
 	if (nrv != 0) {
 		nng_tls_config_free(cfg);
@@ -131,8 +131,8 @@ listen_tls(nng_listener l, struct mlopsd *d, const char *url,
 		    nng_strerror(nrv));
 	}
 	if (d->d_tls.ca_file != NULL) {
-		if ((nrv = nng_tls_config_ca_file(cfg, d->d_tls.ca_file)) !=
-		    0) {
+		if ((nrv = nng_tls_config_ca_file(cfg, d->d_tls.ca_file))
+		    != 0) {
 			nng_tls_config_free(cfg);
 			return mlops_error_set_field(err, MLOPS_EINVAL,
 			    "tls-ca", "TLS CA %s: %s", d->d_tls.ca_file,
@@ -145,8 +145,8 @@ listen_tls(nng_listener l, struct mlopsd *d, const char *url,
 	nrv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, cfg);
 	nng_tls_config_free(cfg);
 	if (nrv != 0) {
-		return mlops_error_set(err, MLOPS_EIO, "TLS: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_EIO, "TLS: %s", nng_strerror(nrv));
 	}
 	return 0;
 }
@@ -163,7 +163,7 @@ listen_open(nng_listener *out, nng_socket sock, const char *url,
 		return rc;
 	}
 	if (path != NULL) {
-		char *dir = xstrdup(path);
+		char *dir   = xstrdup(path);
 		char *slash = strrchr(dir, '/');
 
 		if (slash != NULL && slash != dir) {
@@ -177,8 +177,8 @@ listen_open(nng_listener *out, nng_socket sock, const char *url,
 	}
 	nng_pipe_notify(sock, NNG_PIPE_EV_ADD_PRE, listen_pipe_cb, NULL);
 	if ((nrv = nng_listener_create(&l, sock, url)) != 0) {
-		return mlops_error_set(err, MLOPS_EINVAL, "listen %s: %s",
-		    url, nng_strerror(nrv));
+		return mlops_error_set(err, MLOPS_EINVAL, "listen %s: %s", url,
+		    nng_strerror(nrv));
 	}
 	if (path != NULL) {
 		nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0600);
@@ -222,8 +222,8 @@ listen_start(nng_socket sock, const char *url, struct mlopsd *d,
 	int                peer = 0, rc;
 
 	if (ls != NULL) {
-		nng_pipe_notify(sock, NNG_PIPE_EV_ADD_POST, listen_attached_cb,
-		    ls);
+		nng_pipe_notify(
+		    sock, NNG_PIPE_EV_ADD_POST, listen_attached_cb, ls);
 	}
 	if ((rc = listen_open(&l, sock, url, d, err)) < 0) {
 		return rc;
@@ -304,8 +304,8 @@ listen_probe(struct listen_set *ls, size_t idx, int timeout_ms)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
 		return 0;
 	}
-	if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
-	    write(fd, hdr, sizeof(hdr)) != (ssize_t) sizeof(hdr)) {
+	if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0
+	    || write(fd, hdr, sizeof(hdr)) != (ssize_t) sizeof(hdr)) {
 		goto out;
 	}
 	pfd.fd     = fd;
@@ -349,8 +349,8 @@ listen_restart(struct listen_set *ls, struct listen_entry *e)
 	    e->le_url);
 	nng_listener_close(e->le_listener);
 	if (listen_open(&l, e->le_sock, e->le_url, ls->ls_d, &err) < 0) {
-		log_error("cannot restart listener %s: %s", e->le_url,
-		    err.msg);
+		log_error(
+		    "cannot restart listener %s: %s", e->le_url, err.msg);
 		return;
 	}
 	e->le_listener = l;
@@ -388,17 +388,16 @@ listen_guard_main(void *arg)
 }
 
 int
-listen_guard_start(struct mlopsd *d, unsigned interval_ms,
-    struct mlops_error *err)
+listen_guard_start(
+    struct mlopsd *d, unsigned interval_ms, struct mlops_error *err)
 {
 	struct listen_set *ls = d->d_listeners;
 
 	ls->ls_d           = d;
 	ls->ls_interval_ms = interval_ms ? interval_ms : 1000;
-	if (pthread_create(&ls->ls_thread, NULL, listen_guard_main, ls) !=
-	    0) {
-		return mlops_error_set(err, MLOPS_ERROR,
-		    "cannot start the listener guard");
+	if (pthread_create(&ls->ls_thread, NULL, listen_guard_main, ls) != 0) {
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "cannot start the listener guard");
 	}
 	ls->ls_running = 1;
 	return 0;
@@ -430,8 +429,8 @@ listen_lock(const char *url, struct mlops_error *err)
 	ssize_t     n;
 
 	if (path == NULL) {
-		return mlops_error_set(err, MLOPS_EINVAL, "%s is not ipc://",
-		    url);
+		return mlops_error_set(
+		    err, MLOPS_EINVAL, "%s is not ipc://", url);
 	}
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
@@ -445,14 +444,14 @@ listen_lock(const char *url, struct mlops_error *err)
 	lock = xasprintf("%s.lock", path);
 	fd   = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		rc = mlops_error_set(err, MLOPS_EIO, "%s: %s", lock,
-		    strerror(errno));
+		rc = mlops_error_set(
+		    err, MLOPS_EIO, "%s: %s", lock, strerror(errno));
 		free(lock);
 		return rc;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
+		n                       = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0]      = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		close(fd);
 		free(lock);

@@ -41,8 +41,8 @@ void listen_set_free(struct listen_set *ls);
  * issue #1518, fixed after 1.5.2); the guard bounds that outage to about
  * interval + 2 s. Returns 0 or MLOPS_ERROR.
  */
-int listen_guard_start(struct mlopsd *d, unsigned interval_ms,
-    struct mlops_error *err);
+int listen_guard_start(
+    struct mlopsd *d, unsigned interval_ms, struct mlops_error *err);
 /** Stops the guard thread; call before closing the sockets. */
 void listen_guard_stop(struct mlopsd *d);
 

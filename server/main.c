@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nng/nng.h>
+
 #include <mlops/log.h>
 #include <mlops/paths.h>
 #include <mlops/xmalloc.h>
@@ -27,14 +29,15 @@
 #include "rpc.h"
 #include "store.h"
 
-static void __attribute__((noreturn))
-usage(int status)
+static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: mlopsd [--foreground] [--config-dir DIR] [--state-dir DIR]\n"
+	    "usage: mlopsd [--foreground] [--config-dir DIR] [--state-dir "
+	    "DIR]\n"
 	    "              [--listen URL]... [--tls-cert FILE --tls-key FILE "
 	    "[--tls-ca FILE]]\n"
-	    "              [--workers N] [--log-level LEVEL] [--check-config]\n"
+	    "              [--workers N] [--log-level LEVEL] "
+	    "[--check-config]\n"
 	    "\n"
 	    "  -f, --foreground   stay in the terminal, log to stderr\n"
 	    "  --config-dir DIR   holds clusters.yaml "
@@ -91,9 +94,8 @@ daemonize(void)
 		size_t  got = 0;
 
 		close(fds[1]);
-		while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) >
-		        0 ||
-		    (n < 0 && errno == EINTR)) {
+		while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0
+		    || (n < 0 && errno == EINTR)) {
 			got += n > 0 ? (size_t) n : 0;
 			if (got >= sizeof(buf) - 1) {
 				break;
@@ -174,7 +176,8 @@ main(int argc, char **argv)
 	struct store      *st         = NULL;
 	enum log_level     level      = LOG_LEVEL_INFO;
 	int                foreground = 0, check = 0, ready_fd = -1, c, sig;
-	int               *lock_fds   = NULL;
+	int               *lock_fds = NULL;
+	int                status   = 0;
 	sigset_t           set;
 	char              *end;
 
@@ -194,8 +197,8 @@ main(int argc, char **argv)
 				fprintf(stderr, "mlopsd: %s\n", err.msg);
 				return 2;
 			}
-			d.d_listen = xreallocarray(d.d_listen, d.d_nlisten + 1,
-			    sizeof(char *));
+			d.d_listen = xreallocarray(
+			    d.d_listen, d.d_nlisten + 1, sizeof(char *));
 			d.d_listen[d.d_nlisten++] = xstrdup(optarg);
 			break;
 		case 'C':
@@ -211,8 +214,9 @@ main(int argc, char **argv)
 			errno        = 0;
 			long workers = strtol(optarg, &end, 10);
 			if (errno || *end || workers < 1 || workers > 256) {
-				fprintf(stderr, "mlopsd: --workers: expected "
-				                "1 to 256\n");
+				fprintf(stderr,
+				    "mlopsd: --workers: expected "
+				    "1 to 256\n");
 				return 2;
 			}
 			d.d_rpc_workers = (unsigned) workers;
@@ -253,17 +257,16 @@ main(int argc, char **argv)
 
 	if (config_load(&d.d_cfg, d.d_config_path, &err) < 0) {
 		fprintf(stderr, "mlopsd: %s\n", err.msg);
-		return 1;
+		status = 1;
+		goto out;
 	}
 	for (size_t i = 0; i < d.d_cfg->warnings.n; i++) {
 		log_warn("%s", d.d_cfg->warnings.v[i]);
 	}
 	if (check) {
-		printf("%s: %zu cluster(s), %zu warning(s)\n",
-		    d.d_config_path, d.d_cfg->n_clusters,
-		    d.d_cfg->warnings.n);
-		config_free(d.d_cfg);
-		return 0;
+		printf("%s: %zu cluster(s), %zu warning(s)\n", d.d_config_path,
+		    d.d_cfg->n_clusters, d.d_cfg->warnings.n);
+		goto out;
 	}
 
 	/* Signals are taken by this thread only: block them before any
@@ -277,15 +280,17 @@ main(int argc, char **argv)
 
 	if (mlops_mkdir_p(d.d_state_dir, 0700, 0, &err) < 0) {
 		fprintf(stderr, "mlopsd: state dir: %s\n", err.msg);
-		return 1;
+		status = 1;
+		goto out;
 	}
 	lock_fds = xcalloc(d.d_nlisten, sizeof(int));
 	for (size_t i = 0; i < d.d_nlisten; i++) {
 		lock_fds[i] = -1;
-		if (mlops_ipc_path(d.d_listen[i]) != NULL &&
-		    (lock_fds[i] = listen_lock(d.d_listen[i], &err)) < 0) {
+		if (mlops_ipc_path(d.d_listen[i]) != NULL
+		    && (lock_fds[i] = listen_lock(d.d_listen[i], &err)) < 0) {
 			fprintf(stderr, "mlopsd: %s\n", err.msg);
-			return 1;
+			status = 1;
+			goto out;
 		}
 	}
 	if (!foreground) {
@@ -293,8 +298,8 @@ main(int argc, char **argv)
 
 		ready_fd = daemonize();
 		if (mlops_log_open_file(log, level) < 0) {
-			mlops_error_set(&err, MLOPS_EIO, "cannot open log %s",
-			    log);
+			mlops_error_set(
+			    &err, MLOPS_EIO, "cannot open log %s", log);
 			fail(ready_fd, &err);
 		}
 		free(log);
@@ -309,11 +314,11 @@ main(int argc, char **argv)
 	    MLOPS_VERSION, (long) d.d_pid, d.d_config_path, d.d_state_dir);
 
 	d.d_listeners = listen_set_new();
-	if (gitinfo_global_init(&err) < 0 ||
-	    store_open(&st, d.d_db_path, &err) < 0 ||
-	    events_start(&d.d_events, &d, &err) < 0 ||
-	    rpc_start(&d.d_rpc, &d, &err) < 0 ||
-	    listen_guard_start(&d, 1000, &err) < 0) {
+	if (gitinfo_global_init(&err) < 0
+	    || store_open(&st, d.d_db_path, &err) < 0
+	    || events_start(&d.d_events, &d, &err) < 0
+	    || rpc_start(&d.d_rpc, &d, &err) < 0
+	    || listen_guard_start(&d, 1000, &err) < 0) {
 		fail(ready_fd, &err);
 	}
 	ready(ready_fd, "0");
@@ -336,9 +341,13 @@ main(int argc, char **argv)
 	rpc_stop(d.d_rpc);
 	events_stop(d.d_events);
 	listen_set_free(d.d_listeners);
+	/* nng's threads end here; their libgit2 thread state is freed on
+	 * thread exit only while libgit2 is still initialised. */
+	nng_fini();
 	store_close(st);
 	gitinfo_global_shutdown();
 	log_info("stopped");
+out:
 	config_free(d.d_cfg);
 	for (size_t i = 0; i < d.d_nlisten; i++) {
 		free(d.d_listen[i]);
@@ -353,5 +362,5 @@ main(int argc, char **argv)
 	free(d.d_tls.ca_file);
 	free(lock_fds); /* the locks themselves go with the process */
 	mlops_log_close();
-	return 0;
+	return status;
 }

@@ -22,14 +22,14 @@ struct mlopsd_tls {
 };
 
 struct mlopsd {
-	char  *d_config_dir;
-	char  *d_state_dir;
-	char  *d_config_path; /* <config dir>/clusters.yaml */
-	char  *d_db_path;     /* <state dir>/mlops.db */
-	char **d_listen;      /* request URLs (ipc:// and tls+tcp://) */
-	size_t d_nlisten;
+	char             *d_config_dir;
+	char             *d_state_dir;
+	char             *d_config_path; /* <config dir>/clusters.yaml */
+	char             *d_db_path;     /* <state dir>/mlops.db */
+	char            **d_listen; /* request URLs (ipc:// and tls+tcp://) */
+	size_t            d_nlisten;
 	struct mlopsd_tls d_tls;
-	unsigned d_rpc_workers; /* concurrent request contexts */
+	unsigned          d_rpc_workers; /* concurrent request contexts */
 
 	/* Read-only after startup: any thread may read it without a lock. */
 	struct mlops_config *d_cfg;

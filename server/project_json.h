@@ -13,8 +13,8 @@
  * Serialises `pc` with defaults filled; `file_present` records whether a
  * .mlops-config.yaml existed. Caller frees.
  */
-char *project_json_from_config(const struct project_config *pc,
-    bool file_present);
+char *project_json_from_config(
+    const struct project_config *pc, bool file_present);
 
 /** A JSON array of the strings in `l`. Caller frees. */
 char *project_json_strlist(const struct strlist *l);

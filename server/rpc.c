@@ -41,21 +41,21 @@ struct rpc {
 };
 
 struct rpc_call {
-	struct mlopsd   *c_d;
-	struct store    *c_store;
-	struct rpc_ctx  *c_ctx; /* NULL when served by rpc_dispatch() */
-	Mlops__Request  *c_req;
-	Mlops__Response  c_resp;
-	Mlops__Error     c_error;
+	struct mlopsd     *c_d;
+	struct store      *c_store;
+	struct rpc_ctx    *c_ctx; /* NULL when served by rpc_dispatch() */
+	Mlops__Request    *c_req;
+	Mlops__Response    c_resp;
+	Mlops__Error       c_error;
 	struct mlops_error c_err;
-	void           **c_keep;
-	size_t           c_nkeep, c_capkeep;
+	void             **c_keep;
+	size_t             c_nkeep, c_capkeep;
 	/* rpc_dispatch() waits on these for a pending call. */
-	pthread_mutex_t  c_mtx;
-	pthread_cond_t   c_cv;
-	int              c_done;
-	uint8_t         *c_out;
-	size_t           c_outlen;
+	pthread_mutex_t c_mtx;
+	pthread_cond_t  c_cv;
+	int             c_done;
+	uint8_t        *c_out;
+	size_t          c_outlen;
 };
 
 static void rpc_ctx_cb(void *arg);
@@ -65,8 +65,8 @@ rpc_call_keep(struct rpc_call *call, void *p)
 {
 	if (call->c_nkeep == call->c_capkeep) {
 		call->c_capkeep = call->c_capkeep ? call->c_capkeep * 2 : 16;
-		call->c_keep    = xreallocarray(call->c_keep, call->c_capkeep,
-		       sizeof(void *));
+		call->c_keep    = xreallocarray(
+		       call->c_keep, call->c_capkeep, sizeof(void *));
 	}
 	call->c_keep[call->c_nkeep++] = p;
 	return p;
@@ -147,23 +147,23 @@ rpc_call_free(struct rpc_call *call)
 static void
 rpc_call_pack(struct rpc_call *call, int rc, const struct mlops_error *err)
 {
-	Mlops__Response *resp = &call->c_resp;
+	Mlops__Response   *resp = &call->c_resp;
 	struct mlops_error perr;
 
 	if (call->c_req != NULL) {
 		resp->request_id = call->c_req->request_id;
 	}
 	if (rc < 0) {
-		resp->body_case         = MLOPS__RESPONSE__BODY__NOT_SET;
-		call->c_error.code      = rc;
-		call->c_error.message   = rpc_call_strdup(call,
-		      err && err->msg[0] ? err->msg : mlops_strerror(rc));
-		call->c_error.field     = rpc_call_strdup(call,
-		      err ? err->field : "");
-		resp->error             = &call->c_error;
+		resp->body_case       = MLOPS__RESPONSE__BODY__NOT_SET;
+		call->c_error.code    = rc;
+		call->c_error.message = rpc_call_strdup(
+		    call, err && err->msg[0] ? err->msg : mlops_strerror(rc));
+		call->c_error.field
+		    = rpc_call_strdup(call, err ? err->field : "");
+		resp->error = &call->c_error;
 	}
-	if (mlops_pack(&call->c_out, &call->c_outlen, &resp->base, &perr) <
-	    0) {
+	if (mlops_pack(&call->c_out, &call->c_outlen, &resp->base, &perr)
+	    < 0) {
 		/* Too large: say so instead. */
 		Mlops__Response small = MLOPS__RESPONSE__INIT;
 		Mlops__Error    e     = MLOPS__ERROR__INIT;
@@ -181,12 +181,12 @@ rpc_call_pack(struct rpc_call *call, int rc, const struct mlops_error *err)
 static int
 rpc_call_run(struct rpc_call *call, const void *in, size_t len)
 {
-	const struct rpc_method *m = NULL;
+	const struct rpc_method *m   = NULL;
 	struct mlops_error      *err = &call->c_err;
 	int                      rc;
 
-	if ((rc = mlops_request_unpack(&call->c_req, in, len, err)) < 0 ||
-	    (rc = mlops_request_check_version(call->c_req, err)) < 0) {
+	if ((rc = mlops_request_unpack(&call->c_req, in, len, err)) < 0
+	    || (rc = mlops_request_check_version(call->c_req, err)) < 0) {
 		goto done;
 	}
 	for (size_t i = 0; i < rpc_methods_count; i++) {
@@ -219,8 +219,8 @@ rpc_ctx_send(struct rpc_ctx *rc, struct rpc_call *call)
 {
 	nng_msg *msg = NULL;
 
-	if (nng_msg_alloc(&msg, 0) != 0 ||
-	    nng_msg_append(msg, call->c_out, call->c_outlen) != 0) {
+	if (nng_msg_alloc(&msg, 0) != 0
+	    || nng_msg_append(msg, call->c_out, call->c_outlen) != 0) {
 		nng_msg_free(msg);
 		msg = NULL;
 	}
@@ -238,8 +238,7 @@ rpc_ctx_send(struct rpc_ctx *rc, struct rpc_call *call)
 }
 
 void
-rpc_call_complete(struct rpc_call *call, int rc,
-    const struct mlops_error *err)
+rpc_call_complete(struct rpc_call *call, int rc, const struct mlops_error *err)
 {
 	if (rc < 0 && err != NULL) {
 		call->c_err = *err;
@@ -272,11 +271,11 @@ rpc_ctx_cb(void *arg)
 			nng_ctx_recv(rc->rc_ctx, rc->rc_aio);
 			return;
 		}
-		msg  = nng_aio_get_msg(rc->rc_aio);
-		call = rpc_call_new(rc->rc_rpc->r_d, rc->rc_store, rc);
+		msg          = nng_aio_get_msg(rc->rc_aio);
+		call         = rpc_call_new(rc->rc_rpc->r_d, rc->rc_store, rc);
 		rc->rc_state = RPC_WAIT;
-		if (rpc_call_run(call, nng_msg_body(msg), nng_msg_len(msg)) ==
-		    RPC_PENDING) {
+		if (rpc_call_run(call, nng_msg_body(msg), nng_msg_len(msg))
+		    == RPC_PENDING) {
 			nng_msg_free(msg);
 			return; /* rpc_call_complete() sends */
 		}
@@ -299,8 +298,8 @@ rpc_ctx_cb(void *arg)
 }
 
 void
-rpc_dispatch(struct mlopsd *d, struct store *st, const void *in,
-    size_t inlen, uint8_t **out, size_t *outlen)
+rpc_dispatch(struct mlopsd *d, struct store *st, const void *in, size_t inlen,
+    uint8_t **out, size_t *outlen)
 {
 	struct rpc_call *call = rpc_call_new(d, st, NULL);
 
@@ -325,8 +324,8 @@ rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err)
 	rpc->r_d = d;
 	if ((nrv = nng_rep0_open(&rpc->r_sock)) != 0) {
 		free(rpc);
-		return mlops_error_set(err, MLOPS_EIO, "rpc: %s",
-		    nng_strerror(nrv));
+		return mlops_error_set(
+		    err, MLOPS_EIO, "rpc: %s", nng_strerror(nrv));
 	}
 	nng_socket_set_size(rpc->r_sock, NNG_OPT_RECVMAXSZ, MLOPS_MSG_MAX);
 	rpc->r_nctx = d->d_rpc_workers ? d->d_rpc_workers : 16;
@@ -338,16 +337,16 @@ rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err)
 		if ((rc = store_open(&c->rc_store, d->d_db_path, err)) < 0) {
 			goto fail;
 		}
-		if ((nrv = nng_aio_alloc(&c->rc_aio, rpc_ctx_cb, c)) != 0 ||
-		    (nrv = nng_ctx_open(&c->rc_ctx, rpc->r_sock)) != 0) {
-			rc = mlops_error_set(err, MLOPS_EIO, "rpc: %s",
-			    nng_strerror(nrv));
+		if ((nrv = nng_aio_alloc(&c->rc_aio, rpc_ctx_cb, c)) != 0
+		    || (nrv = nng_ctx_open(&c->rc_ctx, rpc->r_sock)) != 0) {
+			rc = mlops_error_set(
+			    err, MLOPS_EIO, "rpc: %s", nng_strerror(nrv));
 			goto fail;
 		}
 	}
 	for (size_t i = 0; i < d->d_nlisten; i++) {
-		if ((rc = listen_start(rpc->r_sock, d->d_listen[i], d, err)) <
-		    0) {
+		if ((rc = listen_start(rpc->r_sock, d->d_listen[i], d, err))
+		    < 0) {
 			goto fail;
 		}
 		log_info("listening on %s", d->d_listen[i]);

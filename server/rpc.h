@@ -28,9 +28,8 @@ struct store;
  * the call), and returns 0, a negative MLOPS_E* code with `err` filled, or
  * RPC_PENDING.
  */
-typedef int (*rpc_handler_fn)(struct rpc_call *call,
-    const Mlops__Request *req, Mlops__Response *resp,
-    struct mlops_error *err);
+typedef int (*rpc_handler_fn)(struct rpc_call *call, const Mlops__Request *req,
+    Mlops__Response *resp, struct mlops_error *err);
 
 struct rpc_method {
 	Mlops__Request__BodyCase body;
@@ -47,7 +46,7 @@ extern const size_t            rpc_methods_count;
  * d->d_rpc_workers contexts, each with its own store connection.
  * Caller frees with rpc_stop(). Returns 0 or an MLOPS_E* code.
  */
-int  rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err);
+int rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err);
 /** Closes the listeners first, then stops every context. */
 void rpc_stop(struct rpc *rpc);
 
@@ -63,24 +62,23 @@ void rpc_dispatch(struct mlopsd *d, struct store *st, const void *in,
 struct mlopsd *rpc_call_daemon(struct rpc_call *call);
 struct store  *rpc_call_store(struct rpc_call *call);
 /** Zeroed memory freed after the reply is sent. */
-void          *rpc_call_alloc(struct rpc_call *call, size_t size);
+void *rpc_call_alloc(struct rpc_call *call, size_t size);
 /** A copy freed after the reply is sent; NULL maps to "". */
-char          *rpc_call_strdup(struct rpc_call *call, const char *s);
+char *rpc_call_strdup(struct rpc_call *call, const char *s);
 /** Hands ownership of a malloc'd pointer to the call. Returns `p`. */
-void          *rpc_call_keep(struct rpc_call *call, void *p);
+void *rpc_call_keep(struct rpc_call *call, void *p);
 /**
  * Finishes a call whose handler returned RPC_PENDING: sends the response
  * (body set by the caller through rpc_call_response()) or the error.
  * Any thread; exactly once.
  */
-void rpc_call_complete(struct rpc_call *call, int rc,
-    const struct mlops_error *err);
+void rpc_call_complete(
+    struct rpc_call *call, int rc, const struct mlops_error *err);
 /** The response being built for `call`. */
 Mlops__Response *rpc_call_response(struct rpc_call *call);
 
-#define RPC_ALLOC(call, type, init)                                           \
+#define RPC_ALLOC(call, type, init) \
 	((type *) rpc_call_init_msg(call, sizeof(type), &(type) init))
-void *rpc_call_init_msg(struct rpc_call *call, size_t size,
-    const void *init);
+void *rpc_call_init_msg(struct rpc_call *call, size_t size, const void *init);
 
 #endif

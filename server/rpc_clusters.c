@@ -14,17 +14,17 @@ rpc_str(char *s)
 
 RPC_HANDLER(rpc_cluster_list)
 {
-	struct mlops_config    *cfg = rpc_call_daemon(call)->d_cfg;
-	Mlops__ClusterListReply *r  = RPC_ALLOC(call, Mlops__ClusterListReply,
-	     MLOPS__CLUSTER_LIST_REPLY__INIT);
+	struct mlops_config     *cfg = rpc_call_daemon(call)->d_cfg;
+	Mlops__ClusterListReply *r   = RPC_ALLOC(
+	      call, Mlops__ClusterListReply, MLOPS__CLUSTER_LIST_REPLY__INIT);
 
 	r->n_clusters = cfg->n_clusters;
-	r->clusters   = rpc_call_alloc(call,
-	      cfg->n_clusters * sizeof(*r->clusters));
+	r->clusters
+	    = rpc_call_alloc(call, cfg->n_clusters * sizeof(*r->clusters));
 	for (size_t i = 0; i < cfg->n_clusters; i++) {
 		const struct cluster_config *cc = &cfg->clusters[i];
-		Mlops__Cluster *c =
-		    RPC_ALLOC(call, Mlops__Cluster, MLOPS__CLUSTER__INIT);
+		Mlops__Cluster              *c
+		    = RPC_ALLOC(call, Mlops__Cluster, MLOPS__CLUSTER__INIT);
 
 		c->name                 = cc->name;
 		c->host                 = rpc_str(cc->host);
@@ -34,8 +34,8 @@ RPC_HANDLER(rpc_cluster_list)
 		c->allowed_partitions   = cc->allowed_partitions.v;
 		c->n_allowed_gpu_types  = cc->allowed_gpu_types.n;
 		c->allowed_gpu_types    = cc->allowed_gpu_types.v;
-		c->gpu_request_style =
-		    cc->gpu_request_style == GPU_REQUEST_CONSTRAINT
+		c->gpu_request_style
+		    = cc->gpu_request_style == GPU_REQUEST_CONSTRAINT
 		    ? (char *) "constraint"
 		    : (char *) "gres";
 		c->conda_env       = rpc_str(cc->conda_env);

@@ -7,8 +7,8 @@
 
 #include "rpc.h"
 
-#define RPC_HANDLER(name)                                                     \
-	int name(struct rpc_call *call, const Mlops__Request *req,            \
+#define RPC_HANDLER(name)                                          \
+	int name(struct rpc_call *call, const Mlops__Request *req, \
 	    Mlops__Response *resp, struct mlops_error *err)
 
 /* rpc_system.c */

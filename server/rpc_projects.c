@@ -30,8 +30,8 @@ rpc_project_jstr(struct rpc_call *call, json_object *o, const char *key)
 {
 	json_object *v = NULL;
 
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL ||
-	    !json_object_is_type(v, json_type_string)) {
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL
+	    || !json_object_is_type(v, json_type_string)) {
 		return "";
 	}
 	return rpc_call_strdup(call, json_object_get_string(v));
@@ -42,8 +42,8 @@ rpc_project_jbool(json_object *o, const char *key)
 {
 	json_object *v = NULL;
 
-	return json_object_object_get_ex(o, key, &v) &&
-	    json_object_get_boolean(v);
+	return json_object_object_get_ex(o, key, &v)
+	    && json_object_get_boolean(v);
 }
 
 /* A JSON array of strings -> an arena-owned char *[]. */
@@ -69,8 +69,8 @@ rpc_project_jarray(struct rpc_call *call, json_object *a, size_t *n)
 static Mlops__ProjectConfig *
 rpc_project_config(struct rpc_call *call, const char *text)
 {
-	Mlops__ProjectConfig *c =
-	    RPC_ALLOC(call, Mlops__ProjectConfig, MLOPS__PROJECT_CONFIG__INIT);
+	Mlops__ProjectConfig *c = RPC_ALLOC(
+	    call, Mlops__ProjectConfig, MLOPS__PROJECT_CONFIG__INIT);
 	json_object *o = text ? json_tokener_parse(text) : NULL;
 	json_object *v = NULL;
 
@@ -83,25 +83,25 @@ rpc_project_config(struct rpc_call *call, const char *text)
 	c->install_editable = rpc_project_jbool(o, "install_editable");
 	c->package_name = (char *) rpc_project_jstr(call, o, "package_name");
 	c->code_sync    = (char *) rpc_project_jstr(call, o, "code_sync");
-	c->hydra_config_dir =
-	    (char *) rpc_project_jstr(call, o, "hydra_config_dir");
+	c->hydra_config_dir
+	    = (char *) rpc_project_jstr(call, o, "hydra_config_dir");
 	if (json_object_object_get_ex(o, "default_overrides", &v)) {
-		c->default_overrides =
-		    rpc_project_jarray(call, v, &c->n_default_overrides);
+		c->default_overrides
+		    = rpc_project_jarray(call, v, &c->n_default_overrides);
 	}
-	if (json_object_object_get_ex(o, "env", &v) &&
-	    json_object_is_type(v, json_type_object)) {
+	if (json_object_object_get_ex(o, "env", &v)
+	    && json_object_is_type(v, json_type_object)) {
 		size_t n = (size_t) json_object_object_length(v);
 
 		c->env = rpc_call_alloc(call, (n ? n : 1) * sizeof(*c->env));
 		json_object_object_foreach(v, key, val)
 		{
-			Mlops__EnvVar *e = RPC_ALLOC(call, Mlops__EnvVar,
-			    MLOPS__ENV_VAR__INIT);
+			Mlops__EnvVar *e = RPC_ALLOC(
+			    call, Mlops__EnvVar, MLOPS__ENV_VAR__INIT);
 
 			e->name  = rpc_call_strdup(call, key);
-			e->value = rpc_call_strdup(call,
-			    json_object_get_string(val));
+			e->value = rpc_call_strdup(
+			    call, json_object_get_string(val));
 			c->env[c->n_env++] = e;
 		}
 	}
@@ -113,9 +113,9 @@ static Mlops__Project *
 rpc_project_to_proto(struct rpc_call *call, const struct store_project *p,
     const struct gitinfo *gi)
 {
-	Mlops__Project *m = RPC_ALLOC(call, Mlops__Project,
-	    MLOPS__PROJECT__INIT);
-	json_object    *w;
+	Mlops__Project *m
+	    = RPC_ALLOC(call, Mlops__Project, MLOPS__PROJECT__INIT);
+	json_object *w;
 
 	m->name       = rpc_call_strdup(call, p->name);
 	m->path       = rpc_call_strdup(call, p->path);
@@ -130,10 +130,10 @@ rpc_project_to_proto(struct rpc_call *call, const struct store_project *p,
 	m->added_at   = p->added_at;
 	m->synced_at  = p->synced_at;
 	m->config     = rpc_project_config(call, p->config_json);
-	if (p->config_warnings_json != NULL &&
-	    (w = json_tokener_parse(p->config_warnings_json)) != NULL) {
-		m->config_warnings =
-		    rpc_project_jarray(call, w, &m->n_config_warnings);
+	if (p->config_warnings_json != NULL
+	    && (w = json_tokener_parse(p->config_warnings_json)) != NULL) {
+		m->config_warnings
+		    = rpc_project_jarray(call, w, &m->n_config_warnings);
 		json_object_put(w);
 	}
 	m->upstream     = rpc_call_strdup(call, p->upstream);
@@ -180,19 +180,19 @@ rpc_project_read(struct store_project *p, struct strlist *notes,
 	free(p->head_subject);
 	free(p->config_json);
 	free(p->config_warnings_json);
-	p->origin_url   = xstrdup_null(gi->origin_url);
-	p->branch       = xstrdup_null(gi->branch);
-	p->head_sha     = xstrdup(gi->head_sha);
-	p->upstream     = xstrdup_null(gi->upstream);
-	p->head_subject = xstrdup_null(gi->head_subject);
-	p->detached     = gi->detached;
-	p->dirty        = gi->dirty;
-	p->untracked    = gi->untracked;
-	p->ahead        = gi->ahead;
-	p->behind       = gi->behind;
-	p->config_json  = project_json_from_config(pc, present);
+	p->origin_url           = xstrdup_null(gi->origin_url);
+	p->branch               = xstrdup_null(gi->branch);
+	p->head_sha             = xstrdup(gi->head_sha);
+	p->upstream             = xstrdup_null(gi->upstream);
+	p->head_subject         = xstrdup_null(gi->head_subject);
+	p->detached             = gi->detached;
+	p->dirty                = gi->dirty;
+	p->untracked            = gi->untracked;
+	p->ahead                = gi->ahead;
+	p->behind               = gi->behind;
+	p->config_json          = project_json_from_config(pc, present);
 	p->config_warnings_json = project_json_strlist(&pc->warnings);
-	p->synced_at    = (int64_t) time(NULL);
+	p->synced_at            = (int64_t) time(NULL);
 	if (gi->detached) {
 		char *n = xasprintf("HEAD is detached at %.7s: launches use "
 		                    "that commit until you check out a branch",
@@ -201,7 +201,8 @@ rpc_project_read(struct store_project *p, struct strlist *notes,
 		free(n);
 	}
 	if (gi->upstream == NULL) {
-		strlist_add(notes, gi->branch != NULL
+		strlist_add(notes,
+		    gi->branch != NULL
 		        ? "the branch has no upstream: ahead of origin is "
 		          "unknown"
 		        : "no upstream: ahead of origin is unknown");
@@ -220,8 +221,8 @@ static Mlops__ProjectReply *
 rpc_project_reply(struct rpc_call *call, const struct store_project *p,
     const struct strlist *notes)
 {
-	Mlops__ProjectReply *r =
-	    RPC_ALLOC(call, Mlops__ProjectReply, MLOPS__PROJECT_REPLY__INIT);
+	Mlops__ProjectReply *r
+	    = RPC_ALLOC(call, Mlops__ProjectReply, MLOPS__PROJECT_REPLY__INIT);
 
 	r->project = rpc_project_to_proto(call, p, NULL);
 	if (notes != NULL && notes->n > 0) {
@@ -244,8 +245,7 @@ rpc_project_default_name(const char *path)
 	while (end > path + 1 && end[-1] == '/') {
 		end--;
 	}
-	for (s = end; s > path && s[-1] != '/'; s--) {
-	}
+	for (s = end; s > path && s[-1] != '/'; s--) { }
 	return xstrndup(s, (size_t) (end - s));
 }
 
@@ -293,8 +293,8 @@ RPC_HANDLER(rpc_project_add)
 	}
 	resp->body_case   = MLOPS__RESPONSE__BODY_PROJECT_ADD;
 	resp->project_add = rpc_project_reply(call, &p, &notes);
-	events_project(d->d_events, MLOPS__PROJECT_CHANGE__PROJECT_CHANGE_ADDED,
-	    p.name);
+	events_project(
+	    d->d_events, MLOPS__PROJECT_CHANGE__PROJECT_CHANGE_ADDED, p.name);
 out:
 	free(name);
 	strlist_fini(&notes);
@@ -304,17 +304,17 @@ out:
 
 RPC_HANDLER(rpc_project_list)
 {
-	struct store_project  **list = NULL;
-	size_t                  n    = 0;
+	struct store_project   **list = NULL;
+	size_t                   n    = 0;
 	Mlops__ProjectListReply *r;
-	int                     rc;
+	int                      rc;
 
-	if ((rc = store_project_list(&list, &n, rpc_call_store(call), err)) <
-	    0) {
+	if ((rc = store_project_list(&list, &n, rpc_call_store(call), err))
+	    < 0) {
 		return rc;
 	}
-	r = RPC_ALLOC(call, Mlops__ProjectListReply,
-	    MLOPS__PROJECT_LIST_REPLY__INIT);
+	r = RPC_ALLOC(
+	    call, Mlops__ProjectListReply, MLOPS__PROJECT_LIST_REPLY__INIT);
 	r->projects   = rpc_call_alloc(call, (n ? n : 1) * sizeof(void *));
 	r->n_projects = n;
 	for (size_t i = 0; i < n; i++) {
@@ -334,8 +334,7 @@ rpc_project_lookup(struct store_project **out, struct rpc_call *call,
 		return mlops_error_set_field(err, MLOPS_EINVAL, "name",
 		    "name: a project name is required");
 	}
-	return store_project_get_by_name(out, rpc_call_store(call), name,
-	    err);
+	return store_project_get_by_name(out, rpc_call_store(call), name, err);
 }
 
 RPC_HANDLER(rpc_project_show)
@@ -344,8 +343,8 @@ RPC_HANDLER(rpc_project_show)
 	int                   rc;
 
 	if ((rc = rpc_project_lookup(&p, call,
-	         req->project_show ? req->project_show->name : NULL, err)) <
-	    0) {
+	         req->project_show ? req->project_show->name : NULL, err))
+	    < 0) {
 		return rc;
 	}
 	resp->body_case    = MLOPS__RESPONSE__BODY_PROJECT_SHOW;
@@ -361,14 +360,14 @@ RPC_HANDLER(rpc_project_sync)
 	int                   rc;
 
 	if ((rc = rpc_project_lookup(&p, call,
-	         req->project_sync ? req->project_sync->name : NULL, err)) <
-	    0) {
+	         req->project_sync ? req->project_sync->name : NULL, err))
+	    < 0) {
 		return rc;
 	}
 	/* On failure the stored record stays as it was. */
-	if ((rc = rpc_project_read(p, &notes, p->path, err)) < 0 ||
-	    (rc = store_project_update_git(rpc_call_store(call), p, err)) <
-	        0) {
+	if ((rc = rpc_project_read(p, &notes, p->path, err)) < 0
+	    || (rc = store_project_update_git(rpc_call_store(call), p, err))
+	        < 0) {
 		goto out;
 	}
 	resp->body_case    = MLOPS__RESPONSE__BODY_PROJECT_SYNC;
@@ -383,8 +382,8 @@ out:
 
 RPC_HANDLER(rpc_project_remove)
 {
-	const char *name =
-	    req->project_remove ? req->project_remove->name : NULL;
+	const char *name
+	    = req->project_remove ? req->project_remove->name : NULL;
 	int rc;
 
 	if (name == NULL || name[0] == '\0') {
@@ -394,9 +393,9 @@ RPC_HANDLER(rpc_project_remove)
 	if ((rc = store_project_delete(rpc_call_store(call), name, err)) < 0) {
 		return rc;
 	}
-	resp->body_case      = MLOPS__RESPONSE__BODY_PROJECT_REMOVE;
-	resp->project_remove = RPC_ALLOC(call, Mlops__Empty,
-	    MLOPS__EMPTY__INIT);
+	resp->body_case = MLOPS__RESPONSE__BODY_PROJECT_REMOVE;
+	resp->project_remove
+	    = RPC_ALLOC(call, Mlops__Empty, MLOPS__EMPTY__INIT);
 	events_project(rpc_call_daemon(call)->d_events,
 	    MLOPS__PROJECT_CHANGE__PROJECT_CHANGE_REMOVED, name);
 	return 0;

@@ -13,8 +13,8 @@
 RPC_HANDLER(rpc_hello)
 {
 	struct mlopsd     *d = rpc_call_daemon(call);
-	Mlops__HelloReply *r =
-	    RPC_ALLOC(call, Mlops__HelloReply, MLOPS__HELLO_REPLY__INIT);
+	Mlops__HelloReply *r
+	    = RPC_ALLOC(call, Mlops__HelloReply, MLOPS__HELLO_REPLY__INIT);
 
 	r->server_version = MLOPS_VERSION;
 	r->proto_major    = MLOPS_PROTOCOL_MAJOR;
@@ -36,10 +36,10 @@ RPC_HANDLER(rpc_hello)
 
 RPC_HANDLER(rpc_status)
 {
-	struct mlopsd      *d   = rpc_call_daemon(call);
+	struct mlopsd       *d   = rpc_call_daemon(call);
 	struct mlops_config *cfg = d->d_cfg;
-	Mlops__StatusReply *r =
-	    RPC_ALLOC(call, Mlops__StatusReply, MLOPS__STATUS_REPLY__INIT);
+	Mlops__StatusReply  *r
+	    = RPC_ALLOC(call, Mlops__StatusReply, MLOPS__STATUS_REPLY__INIT);
 	int64_t now = (int64_t) time(NULL);
 
 	r->server_version = MLOPS_VERSION;
@@ -49,11 +49,11 @@ RPC_HANDLER(rpc_status)
 	r->config_path    = d->d_config_path;
 	r->state_dir      = d->d_state_dir;
 	r->n_clusters     = cfg->n_clusters;
-	r->clusters       = rpc_call_alloc(call,
-	          cfg->n_clusters * sizeof(*r->clusters));
+	r->clusters
+	    = rpc_call_alloc(call, cfg->n_clusters * sizeof(*r->clusters));
 	for (size_t i = 0; i < cfg->n_clusters; i++) {
-		Mlops__ClusterStatus *cs = RPC_ALLOC(call,
-		    Mlops__ClusterStatus, MLOPS__CLUSTER_STATUS__INIT);
+		Mlops__ClusterStatus *cs = RPC_ALLOC(
+		    call, Mlops__ClusterStatus, MLOPS__CLUSTER_STATUS__INIT);
 
 		cs->name  = cfg->clusters[i].name;
 		cs->state = MLOPS__CLUSTER_STATE__CLUSTER_STATE_DISCONNECTED;

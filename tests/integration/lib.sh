@@ -19,6 +19,11 @@ itest_init() {
 	export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com
 	export GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
 	unset MLOPS_CONNECT
+	# A sanitizer report from any process (the detached daemon included)
+	# lands here and fails the test.
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/sanitizer"
+	export LSAN_OPTIONS="suppressions=$MLOPS_SOURCE_DIR/tests/lsan.supp:print_suppressions=0"
 	URL="ipc://$XDG_RUNTIME_DIR/mlops/mlopsd.sock"
 	SOCK="$XDG_RUNTIME_DIR/mlops/mlopsd.sock"
 	trap itest_cleanup EXIT
@@ -94,6 +99,13 @@ json() {
 }
 
 itest_done() {
+	itest_stop_daemon || not_ok "daemon stops on SIGTERM"
+	local f
+	for f in "$T"/sanitizer.*; do
+		[ -e "$f" ] || continue
+		not_ok "sanitizer report $(basename "$f")"
+		cat "$f" >&2
+	done
 	echo "$itest_passed passed, $itest_failed failed"
 	[ "$itest_failed" -eq 0 ]
 }

@@ -58,10 +58,12 @@ worker_run(void *arg)
 	for (int i = 0; i < w->requests; i++) {
 		Mlops__Request            req = MLOPS__REQUEST__INIT;
 		Mlops__HelloRequest       h   = MLOPS__HELLO_REQUEST__INIT;
-		Mlops__ProjectListRequest pl  = MLOPS__PROJECT_LIST_REQUEST__INIT;
-		Mlops__ProjectShowRequest ps  = MLOPS__PROJECT_SHOW_REQUEST__INIT;
-		Mlops__Response          *r   = NULL;
-		int                       ok  = 0;
+		Mlops__ProjectListRequest pl
+		    = MLOPS__PROJECT_LIST_REQUEST__INIT;
+		Mlops__ProjectShowRequest ps
+		    = MLOPS__PROJECT_SHOW_REQUEST__INIT;
+		Mlops__Response *r  = NULL;
+		int              ok = 0;
 
 		switch (i % 3) {
 		case 0:
@@ -74,9 +76,9 @@ worker_run(void *arg)
 			req.project_list = &pl;
 			break;
 		default:
-			ps.name           = (char *) w->project;
-			req.body_case     = MLOPS__REQUEST__BODY_PROJECT_SHOW;
-			req.project_show  = &ps;
+			ps.name          = (char *) w->project;
+			req.body_case    = MLOPS__REQUEST__BODY_PROJECT_SHOW;
+			req.project_show = &ps;
 			break;
 		}
 		if (mlops_client_call(c, &req, &r, 30000, &e) < 0) {
@@ -84,19 +86,22 @@ worker_run(void *arg)
 		} else {
 			switch (i % 3) {
 			case 0:
-				ok = r->body_case == MLOPS__RESPONSE__BODY_HELLO &&
-				    r->hello->proto_major == MLOPS_PROTOCOL_MAJOR;
+				ok = r->body_case
+				        == MLOPS__RESPONSE__BODY_HELLO
+				    && r->hello->proto_major
+				        == MLOPS_PROTOCOL_MAJOR;
 				break;
 			case 1:
-				ok = r->body_case ==
-				        MLOPS__RESPONSE__BODY_PROJECT_LIST &&
-				    r->project_list->n_projects >= 1;
+				ok = r->body_case
+				        == MLOPS__RESPONSE__BODY_PROJECT_LIST
+				    && r->project_list->n_projects >= 1;
 				break;
 			default:
-				ok = r->body_case ==
-				        MLOPS__RESPONSE__BODY_PROJECT_SHOW &&
-				    strcmp(r->project_show->project->name,
-				        w->project) == 0;
+				ok = r->body_case
+				        == MLOPS__RESPONSE__BODY_PROJECT_SHOW
+				    && strcmp(r->project_show->project->name,
+				           w->project)
+				        == 0;
 				break;
 			}
 			if (ok) {
@@ -116,8 +121,8 @@ worker_run(void *arg)
 static int
 concurrent(const char *url, int clients, int requests, const char *project)
 {
-	pthread_t     *t = calloc((size_t) clients, sizeof(*t));
-	struct worker *w = calloc((size_t) clients, sizeof(*w));
+	pthread_t     *t      = calloc((size_t) clients, sizeof(*t));
+	struct worker *w      = calloc((size_t) clients, sizeof(*w));
 	int            passed = 0, failed = 0;
 
 	for (int i = 0; i < clients; i++) {
@@ -131,8 +136,8 @@ concurrent(const char *url, int clients, int requests, const char *project)
 		passed += w[i].passed;
 		failed += w[i].failed;
 		if (w[i].failed) {
-			fprintf(stderr, "client %d: %s\n", i,
-			    w[i].first_error);
+			fprintf(
+			    stderr, "client %d: %s\n", i, w[i].first_error);
 		}
 	}
 	printf("%d passed, %d failed\n", passed, failed);
@@ -145,10 +150,10 @@ concurrent(const char *url, int clients, int requests, const char *project)
 static int
 send_raw(nng_socket s, const void *buf, size_t len, int *code)
 {
-	nng_msg         *m = NULL;
-	Mlops__Response *r = NULL;
+	nng_msg           *m = NULL;
+	Mlops__Response   *r = NULL;
 	struct mlops_error e;
-	int              rv;
+	int                rv;
 
 	nng_msg_alloc(&m, 0);
 	nng_msg_append(m, buf, len);
@@ -172,13 +177,13 @@ send_raw(nng_socket s, const void *buf, size_t len, int *code)
 static int
 malformed(const char *url, int count)
 {
-	nng_socket     s;
-	uint8_t       *valid = NULL, buf[512];
-	size_t         vlen  = 0;
-	Mlops__Request req   = MLOPS__REQUEST__INIT;
-	Mlops__HelloRequest h = MLOPS__HELLO_REQUEST__INIT;
-	int            passed = 0, failed = 0, code;
-	unsigned       seed = 12345;
+	nng_socket          s;
+	uint8_t            *valid  = NULL, buf[512];
+	size_t              vlen   = 0;
+	Mlops__Request      req    = MLOPS__REQUEST__INIT;
+	Mlops__HelloRequest h      = MLOPS__HELLO_REQUEST__INIT;
+	int                 passed = 0, failed = 0, code;
+	unsigned            seed = 12345;
 
 	nng_req0_open(&s);
 	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 10000);
@@ -205,7 +210,8 @@ malformed(const char *url, int count)
 			want = MLOPS_EPROTO;
 			break;
 		case 1: /* truncated valid request */
-			len = vlen > 1 ? (size_t) (rand_r(&seed) % (vlen - 1)) : 0;
+			len = vlen > 1 ? (size_t) (rand_r(&seed) % (vlen - 1))
+			               : 0;
 			memcpy(buf, valid, len);
 			want = MLOPS_EPROTO;
 			break;
@@ -220,8 +226,8 @@ malformed(const char *url, int count)
 			break;
 		}
 		case 3: { /* a method this daemon does not know (field 999) */
-			static const uint8_t unk[] = { 0x08, 0x01, 0xba, 0x3e,
-				0x00 };
+			static const uint8_t unk[]
+			    = { 0x08, 0x01, 0xba, 0x3e, 0x00 };
 			memcpy(buf, unk, sizeof(unk));
 			len  = sizeof(unk);
 			want = MLOPS_EPROTO;
@@ -258,12 +264,13 @@ malformed(const char *url, int count)
 
 			snprintf(sa.sun_path, sizeof(sa.sun_path), "%s",
 			    mlops_ipc_path(url));
-			if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) ==
-			    0) {
+			if (connect(fd, (struct sockaddr *) &sa, sizeof(sa))
+			    == 0) {
 				for (size_t k = 0; k < sizeof(buf); k++) {
 					buf[k] = (uint8_t) rand_r(&seed);
 				}
-				if (write(fd, buf, (size_t) (i * 7 % 300)) < 0) {
+				if (write(fd, buf, (size_t) (i * 7 % 300))
+				    < 0) {
 					/* the daemon may hang up: fine */
 				}
 			}
@@ -275,13 +282,13 @@ malformed(const char *url, int count)
 	{
 		struct mlops_client *c = NULL;
 		struct mlops_error   e = { 0 };
-		if (mlops_client_open(&c, url, NULL, &e) == 0 &&
-		    mlops_client_hello(c, "after", NULL, &e) == 0) {
+		if (mlops_client_open(&c, url, NULL, &e) == 0
+		    && mlops_client_hello(c, "after", NULL, &e) == 0) {
 			passed++;
 		} else {
 			failed++;
-			fprintf(stderr, "daemon stopped answering: %s\n",
-			    e.msg);
+			fprintf(
+			    stderr, "daemon stopped answering: %s\n", e.msg);
 		}
 		mlops_client_close(c);
 	}
@@ -294,13 +301,14 @@ int
 main(int argc, char **argv)
 {
 	if (argc == 6 && strcmp(argv[1], "concurrent") == 0) {
-		return concurrent(argv[2], atoi(argv[3]), atoi(argv[4]),
-		    argv[5]);
+		return concurrent(
+		    argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
 	}
 	if (argc == 4 && strcmp(argv[1], "malformed") == 0) {
 		return malformed(argv[2], atoi(argv[3]));
 	}
-	fprintf(stderr, "usage: mlops_stress concurrent URL CLIENTS "
-	                "REQUESTS PROJECT | malformed URL COUNT\n");
+	fprintf(stderr,
+	    "usage: mlops_stress concurrent URL CLIENTS "
+	    "REQUESTS PROJECT | malformed URL COUNT\n");
 	return 2;
 }

@@ -22,8 +22,8 @@ testutil_mkdtemp(const char *tag)
 	const char *tmp = getenv("TMPDIR");
 	char       *path;
 
-	path = xasprintf("%s/mlops-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
-	    tag);
+	path
+	    = xasprintf("%s/mlops-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
 	if (mkdtemp(path) == NULL) {
 		free(path);
 		return NULL;
@@ -32,8 +32,8 @@ testutil_mkdtemp(const char *tag)
 }
 
 static int
-testutil_rm_one(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
+testutil_rm_one(
+    const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void) st;
 	(void) flag;

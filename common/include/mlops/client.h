@@ -30,8 +30,8 @@ struct mlops_tls_opts {
  * (err says why), or MLOPS_EINVAL for a bad URL. `tls` may be NULL.
  * Caller frees with mlops_client_close().
  */
-int mlops_client_open(struct mlops_client **out, const char *url,
-    const struct mlops_tls_opts *tls, struct mlops_error *err);
+int  mlops_client_open(struct mlops_client **out, const char *url,
+     const struct mlops_tls_opts *tls, struct mlops_error *err);
 void mlops_client_close(struct mlops_client *c);
 /** The URL dialled. Borrowed. */
 const char *mlops_client_url(const struct mlops_client *c);
@@ -49,8 +49,8 @@ int mlops_client_call(struct mlops_client *c, Mlops__Request *req,
     Mlops__Response **out, int timeout_ms, struct mlops_error *err);
 
 /** Completion of mlops_client_call_async(); runs on an nng thread. */
-typedef void (*mlops_client_cb)(int rc, Mlops__Response *resp,
-    const struct mlops_error *err, void *arg);
+typedef void (*mlops_client_cb)(
+    int rc, Mlops__Response *resp, const struct mlops_error *err, void *arg);
 
 /**
  * As mlops_client_call(), without blocking: `cb` runs once on an nng
@@ -82,8 +82,8 @@ int mlops_client_autostart(const char *mlopsd_path, const char *url,
  * Subscribes to the event socket at `url` (see mlops_events_url_for()).
  * Caller frees with mlops_sub_close().
  */
-int mlops_sub_open(struct mlops_sub **out, const char *url,
-    const struct mlops_tls_opts *tls, struct mlops_error *err);
+int  mlops_sub_open(struct mlops_sub **out, const char *url,
+     const struct mlops_tls_opts *tls, struct mlops_error *err);
 void mlops_sub_close(struct mlops_sub *s);
 /**
  * Waits up to `timeout_ms` (-1: forever) for the next event. Returns 0,

@@ -23,14 +23,14 @@ enum mlops_err {
 	MLOPS_EVERSION     = -11, /* protocol major mismatch */
 	MLOPS_ENOTIMPL     = -12, /* method not implemented yet */
 	MLOPS_EHOSTKEY     = -13, /* unknown or changed SSH host key */
-	MLOPS_EBUSY        = -14, /* resource in use (daemon already running) */
-	MLOPS_EIO          = -15, /* local I/O failed */
-	MLOPS_ENOTGIT      = -16, /* path is not a git work tree */
-	MLOPS_EDIRTY       = -17, /* work tree has uncommitted changes */
-	MLOPS_ECONFIG      = -18, /* configuration file error */
+	MLOPS_EBUSY   = -14, /* resource in use (daemon already running) */
+	MLOPS_EIO     = -15, /* local I/O failed */
+	MLOPS_ENOTGIT = -16, /* path is not a git work tree */
+	MLOPS_EDIRTY  = -17, /* work tree has uncommitted changes */
+	MLOPS_ECONFIG = -18, /* configuration file error */
 };
 
-#define MLOPS_ERROR_MSG_MAX 256
+#define MLOPS_ERROR_MSG_MAX   256
 #define MLOPS_ERROR_FIELD_MAX 64
 
 /*
@@ -53,9 +53,8 @@ int mlops_error_set(struct mlops_error *err, int code, const char *fmt, ...)
 /**
  * Like mlops_error_set(), and also records the input field at fault.
  */
-int mlops_error_set_field(struct mlops_error *err, int code,
-    const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+int mlops_error_set_field(struct mlops_error *err, int code, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /** Sets the field at fault, keeping code and message (no-op on NULL). */
 void mlops_error_field(struct mlops_error *err, const char *field);

@@ -26,8 +26,8 @@ void mlops_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 
 #define log_error(...) mlops_log(LOG_LEVEL_ERROR, __VA_ARGS__)
-#define log_warn(...) mlops_log(LOG_LEVEL_WARN, __VA_ARGS__)
-#define log_info(...) mlops_log(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_warn(...)  mlops_log(LOG_LEVEL_WARN, __VA_ARGS__)
+#define log_info(...)  mlops_log(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) mlops_log(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 #endif

@@ -30,8 +30,8 @@ char *mlops_events_url_for(const char *url);
  * `private_dir` is set, refuses (MLOPS_EIO) a directory that is not owned by
  * us or that others can access, like tmux's socket directory check.
  */
-int mlops_mkdir_p(const char *dir, int mode, int private_dir,
-    struct mlops_error *err);
+int mlops_mkdir_p(
+    const char *dir, int mode, int private_dir, struct mlops_error *err);
 /** The path part of an ipc:// URL (borrowed), or NULL. */
 const char *mlops_ipc_path(const char *url);
 

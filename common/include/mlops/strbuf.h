@@ -14,7 +14,10 @@ struct strbuf {
 	size_t cap;
 };
 
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 void strbuf_init(struct strbuf *sb);
 /** Frees the contents; the struct may be reused after strbuf_init(). */

@@ -19,13 +19,13 @@ pack_hello(uint8_t **buf, size_t *len, uint32_t major)
 	Mlops__Request      req = MLOPS__REQUEST__INIT;
 	Mlops__HelloRequest h   = MLOPS__HELLO_REQUEST__INIT;
 
-	h.client_name   = "test";
+	h.client_name    = "test";
 	h.client_version = "1.2.3";
-	req.proto_major = major;
-	req.proto_minor = 7;
-	req.request_id  = 42;
-	req.body_case   = MLOPS__REQUEST__BODY_HELLO;
-	req.hello       = &h;
+	req.proto_major  = major;
+	req.proto_minor  = 7;
+	req.request_id   = 42;
+	req.body_case    = MLOPS__REQUEST__BODY_HELLO;
+	req.hello        = &h;
 	assert_int_equal(mlops_pack(buf, len, &req.base, NULL), 0);
 }
 
@@ -61,8 +61,8 @@ test_version_mismatch(void **state)
 	(void) state;
 	pack_hello(&buf, &len, MLOPS_PROTOCOL_MAJOR + 1);
 	assert_int_equal(mlops_request_unpack(&req, buf, len, &err), 0);
-	assert_int_equal(mlops_request_check_version(req, &err),
-	    MLOPS_EVERSION);
+	assert_int_equal(
+	    mlops_request_check_version(req, &err), MLOPS_EVERSION);
 	assert_int_equal(err.code, MLOPS_EVERSION);
 	assert_non_null(strstr(err.msg, "protocol 2.7"));
 	assert_non_null(strstr(err.msg, "daemon speaks 1."));
@@ -73,28 +73,29 @@ test_version_mismatch(void **state)
 static void
 test_malformed(void **state)
 {
-	uint8_t           *buf = NULL;
-	size_t             len = 0;
-	Mlops__Request    *req = NULL;
-	struct mlops_error err = { 0 };
+	uint8_t             *buf    = NULL;
+	size_t               len    = 0;
+	Mlops__Request      *req    = NULL;
+	struct mlops_error   err    = { 0 };
 	static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f };
 
 	(void) state;
 	/* empty: parses as a request with no body */
-	assert_int_equal(mlops_request_unpack(&req, "", 0, &err), MLOPS_EPROTO);
+	assert_int_equal(
+	    mlops_request_unpack(&req, "", 0, &err), MLOPS_EPROTO);
 	assert_non_null(strstr(err.msg, "no method body"));
 	assert_int_equal(mlops_request_unpack(&req, junk, sizeof(junk), &err),
 	    MLOPS_EPROTO);
 	/* every truncation of a valid request is refused or bodiless */
 	pack_hello(&buf, &len, MLOPS_PROTOCOL_MAJOR);
 	for (size_t n = 0; n < len; n++) {
-		req = NULL;
+		req    = NULL;
 		int rc = mlops_request_unpack(&req, buf, n, &err);
 		if (rc == 0) {
 			/* a prefix that ends between fields is valid protobuf;
 			 * it must then be a complete hello */
-			assert_int_equal(req->body_case,
-			    MLOPS__REQUEST__BODY_HELLO);
+			assert_int_equal(
+			    req->body_case, MLOPS__REQUEST__BODY_HELLO);
 			mlops__request__free_unpacked(req, NULL);
 		} else {
 			assert_int_equal(rc, MLOPS_EPROTO);

@@ -531,16 +531,21 @@ mlops_client_autostart(const char *mlopsd_path, const char *url,
 	}
 	/* mlopsd forks and its parent exits once it listens (or failed). */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* It said why on stderr; it may also have lost a race with
+		 * another client's autostart, so look once more. */
+		if (client_probe(url) == 0) {
+			return 0;
+		}
+		return mlops_error_set(err, MLOPS_EUNREACHABLE,
+		    "%s could not start (exit status %d)", mlopsd_path,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
 	for (int waited = 0; waited <= wait_ms; waited += 50) {
 		if (client_probe(url) == 0) {
 			return 0;
 		}
 		nanosleep(&ts, NULL);
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		return mlops_error_set(err, MLOPS_EUNREACHABLE,
-		    "%s exited with status %d", mlopsd_path,
-		    WEXITSTATUS(status));
 	}
 	return mlops_error_set(err, MLOPS_EUNREACHABLE,
 	    "started %s but nothing answers on %s", mlopsd_path, url);

@@ -111,12 +111,12 @@ sbx_group_setup(void **state)
 		return -1;
 	}
 	free(envp);
-	x->user = sbx_env_get(text, "MLOPS_SANDBOX_SSH_USER");
-	x->host = sbx_env_get(text, "MLOPS_SANDBOX_SSH_HOST");
-	x->key  = sbx_env_get(text, "MLOPS_SANDBOX_CLIENT_KEY");
+	x->user        = sbx_env_get(text, "MLOPS_SANDBOX_SSH_USER");
+	x->host        = sbx_env_get(text, "MLOPS_SANDBOX_SSH_HOST");
+	x->key         = sbx_env_get(text, "MLOPS_SANDBOX_CLIENT_KEY");
 	x->known_hosts = sbx_env_get(text, "MLOPS_SANDBOX_KNOWN_HOSTS");
-	x->alpha_fp =
-	    sbx_env_get(text, "MLOPS_SANDBOX_ALPHA_HOST_KEY_FINGERPRINT");
+	x->alpha_fp
+	    = sbx_env_get(text, "MLOPS_SANDBOX_ALPHA_HOST_KEY_FINGERPRINT");
 	v             = sbx_env_get(text, "MLOPS_SANDBOX_ALPHA_SSH_PORT");
 	x->alpha_port = v != NULL ? (unsigned) atoi(v) : 22221;
 	free(v);
@@ -276,9 +276,9 @@ pool_wait_settled(struct sshpool *pool, struct sshpool_status *st)
 
 	do {
 		sshpool_status(pool, st);
-		if ((st->state == SSHPOOL_CONNECTED ||
-			st->state == SSHPOOL_UNREACHABLE) &&
-		    st->n_connect_attempts > 0) {
+		if ((st->state == SSHPOOL_CONNECTED
+		        || st->state == SSHPOOL_UNREACHABLE)
+		    && st->n_connect_attempts > 0) {
 			return;
 		}
 		sleep_ms(20);
@@ -316,19 +316,19 @@ write_known_hosts(const struct sbx *x, const char *name, const char *text)
 static void
 test_connect_and_slurm_version(void **state)
 {
-	struct sbx            *x = *state;
-	struct cluster_config  cc;
-	struct sshpool        *pool;
-	struct sshpool_status  st;
-	struct sshexec_result  res;
-	struct mlops_error     err = { 0 };
-	regex_t                re;
+	struct sbx           *x = *state;
+	struct cluster_config cc;
+	struct sshpool       *pool;
+	struct sshpool_status st;
+	struct sshexec_result res;
+	struct mlops_error    err = { 0 };
+	regex_t               re;
 
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
 	cc_fini(&cc); /* the pool copied what it needs */
-	assert_int_equal(pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st),
-	    SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
 	assert_int_equal(regcomp(&re, "^[0-9]+\\.[0-9]+", REG_EXTENDED), 0);
 	assert_int_equal(regexec(&re, st.slurm_version, 0, NULL, 0), 0);
 	regfree(&re);
@@ -338,9 +338,8 @@ test_connect_and_slurm_version(void **state)
 	assert_true(st.last_contact > 0);
 	assert_string_equal(sshpool_name(pool), "alpha");
 
-	assert_int_equal(run(pool, &res, NULL, &err, "sinfo", "--version",
-			     NULL),
-	    0);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "sinfo", "--version", NULL), 0);
 	assert_int_equal(res.exit_status, 0);
 	assert_non_null(strstr(res.stdout_buf, st.slurm_version));
 	sshexec_result_fini(&res);
@@ -358,7 +357,7 @@ test_exec_metacharacters_arrive_unchanged(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshexec_result res;
-	struct mlops_error    err = { 0 };
+	struct mlops_error    err  = { 0 };
 	struct strbuf         want = STRBUF_INIT;
 	struct stat           sb;
 	char                  hex[9];
@@ -431,7 +430,7 @@ test_exec_stderr_exit_status_and_signal(void **state)
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
 	assert_int_equal(run(pool, &res, NULL, &err, "sh", "-c",
-			     "echo out; echo e >&2; exit 3", NULL),
+	                     "echo out; echo e >&2; exit 3", NULL),
 	    0);
 	assert_int_equal(res.exit_status, 3);
 	assert_string_equal(res.exit_signal, "");
@@ -441,16 +440,14 @@ test_exec_stderr_exit_status_and_signal(void **state)
 	assert_false(res.stdout_truncated);
 	sshexec_result_fini(&res);
 
-	assert_int_equal(run(pool, &res, NULL, &err, "sh", "-c",
-			     "kill -KILL $$", NULL),
-	    0);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "sh", "-c", "kill -KILL $$", NULL), 0);
 	assert_int_equal(res.exit_status, -1);
 	assert_string_equal(res.exit_signal, "KILL");
 	sshexec_result_fini(&res);
 
-	assert_int_equal(run(pool, &res, NULL, &err,
-			     "no-such-command-mlops", NULL),
-	    0);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "no-such-command-mlops", NULL), 0);
 	assert_int_equal(res.exit_status, 127);
 	assert_non_null(strstr(res.stderr_buf, "not found"));
 	sshexec_result_fini(&res);
@@ -477,9 +474,9 @@ test_exec_output_caps_and_stdin(void **state)
 	o.max_stdout = 1000;
 	o.max_stderr = 10;
 	assert_int_equal(run(pool, &res, &o, &err, "sh", "-c",
-			     "head -c 200000 /dev/zero | tr '\\0' x; "
-			     "echo 0123456789abcdef >&2",
-			     NULL),
+	                     "head -c 200000 /dev/zero | tr '\\0' x; "
+	                     "echo 0123456789abcdef >&2",
+	                     NULL),
 	    0);
 	assert_int_equal(res.exit_status, 0); /* drained: head completed */
 	assert_int_equal(res.stdout_len, 1000);
@@ -492,7 +489,7 @@ test_exec_output_caps_and_stdin(void **state)
 
 	/* 5 MB uncapped: the window keeps moving with callbacks */
 	assert_int_equal(run(pool, &res, NULL, &err, "sh", "-c",
-			     "head -c 5000000 /dev/zero", NULL),
+	                     "head -c 5000000 /dev/zero", NULL),
 	    0);
 	assert_int_equal(res.stdout_len, 5000000);
 	assert_false(res.stdout_truncated);
@@ -540,16 +537,15 @@ test_exec_timeout_keeps_session(void **state)
 	sshexec_opts_init(&o);
 	o.timeout_ms = 500;
 	t0           = now_ms();
-	assert_int_equal(run(pool, &res, &o, &err, "sleep", "10", NULL),
-	    MLOPS_ETIMEDOUT);
+	assert_int_equal(
+	    run(pool, &res, &o, &err, "sleep", "10", NULL), MLOPS_ETIMEDOUT);
 	assert_int_equal(err.code, MLOPS_ETIMEDOUT);
 	assert_true(now_ms() - t0 < 3000 + 5000 /* includes connect */);
 	assert_null(res.stdout_buf);
 
 	t0 = now_ms();
-	assert_int_equal(run(pool, &res, &o, &err, "echo", "still here",
-			     NULL),
-	    0);
+	assert_int_equal(
+	    run(pool, &res, &o, &err, "echo", "still here", NULL), 0);
 	assert_true(now_ms() - t0 < 2000);
 	assert_string_equal(res.stdout_buf, "still here\n");
 	sshexec_result_fini(&res);
@@ -569,12 +565,12 @@ struct profile_job {
 	bool        remove;
 };
 
-static const char profile_tag[] =
-    "# mlops test_sandbox_ssh: temporary, removed by the test\n";
+static const char profile_tag[]
+    = "# mlops test_sandbox_ssh: temporary, removed by the test\n";
 
 static int
-profile_fn(ssh_session s, sftp_session sftp, void *arg,
-    struct mlops_error *err)
+profile_fn(
+    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 {
 	struct profile_job *job = arg;
 	struct strbuf       cur = STRBUF_INIT;
@@ -584,8 +580,8 @@ profile_fn(ssh_session s, sftp_session sftp, void *arg,
 	if (sftp == NULL) {
 		return mlops_error_set(err, MLOPS_ERROR, "no sftp");
 	}
-	rc = sshexec_sftp_read_range(&cur, NULL, sftp, "~/.bash_profile", 0,
-	    4096, err);
+	rc = sshexec_sftp_read_range(
+	    &cur, NULL, sftp, "~/.bash_profile", 0, 4096, err);
 	if (job->remove) {
 		if (rc == 0 && strstr(strbuf_str(&cur), profile_tag) != NULL) {
 			sftp_unlink(sftp, ".bash_profile");
@@ -593,20 +589,25 @@ profile_fn(ssh_session s, sftp_session sftp, void *arg,
 		strbuf_fini(&cur);
 		return 0;
 	}
-	strbuf_fini(&cur);
-	if (rc != MLOPS_ENOTFOUND) {
+	if (rc == 0 && strstr(strbuf_str(&cur), profile_tag) == NULL) {
+		strbuf_fini(&cur);
 		return 0; /* somebody's own profile: leave it alone */
 	}
+	strbuf_fini(&cur);
+	if (rc < 0 && rc != MLOPS_ENOTFOUND) {
+		return rc;
+	}
+	/* absent, or ours left over by a crashed run: (re)write it */
 	text = xasprintf("%s"
-			 "[ -f ~/.profile ] && . ~/.profile\n"
-			 "if [ -e %s ]; then\n"
-			 "  echo 'Welcome to alpha-login! (MOTD noise)'\n"
-			 "  printf 'no newline at the end'\n"
-			 "  echo 'profile noise on stderr' >&2\n"
-			 "fi\n",
+	                 "[ -f ~/.profile ] && . ~/.profile\n"
+	                 "if [ -e %s ]; then\n"
+	                 "  echo 'Welcome to alpha-login! (MOTD noise)'\n"
+	                 "  printf 'no newline at the end'\n"
+	                 "  echo 'profile noise on stderr' >&2\n"
+	                 "fi\n",
 	    profile_tag, job->flag);
-	rc = sshexec_sftp_write_file(s, sftp, "~/.bash_profile", text,
-	    strlen(text), 0644, err);
+	rc   = sshexec_sftp_write_file(
+	      s, sftp, "~/.bash_profile", text, strlen(text), 0644, err);
 	free(text);
 	job->installed = rc == 0;
 	return rc;
@@ -629,22 +630,25 @@ test_login_shell_strips_profile_noise(void **state)
 	pool     = pool_start(&cc, NULL);
 	job.flag = flag;
 	assert_int_equal(sshpool_call(pool, profile_fn, &job, &err), 0);
-	assert_int_equal(testutil_sh("touch %s && chmod 644 %s", flag, flag),
-	    0);
+	assert_int_equal(
+	    testutil_sh("touch %s && chmod 644 %s", flag, flag), 0);
 
 	sshexec_opts_init(&o);
 	o.login_shell = true;
-	if (job.installed) {
+	if (!job.installed) {
+		print_message(
+		    "~/.bash_profile of %s exists: not made noisy\n", x->user);
+	} else {
 		/* the raw login shell really is noisy */
 		assert_int_equal(run(pool, &res, NULL, &err, "bash", "-lc",
-				     "echo payload", NULL),
+		                     "echo payload", NULL),
 		    0);
 		assert_non_null(strstr(res.stdout_buf, "MOTD noise"));
 		assert_non_null(strstr(res.stderr_buf, "profile noise"));
 		sshexec_result_fini(&res);
 	}
 	assert_int_equal(run(pool, &res, &o, &err, "sh", "-c",
-			     "echo payload; echo err-payload >&2", NULL),
+	                     "echo payload; echo err-payload >&2", NULL),
 	    0);
 	assert_string_equal(res.stdout_buf, "payload\n");
 	assert_string_equal(res.stderr_buf, "err-payload\n");
@@ -652,17 +656,16 @@ test_login_shell_strips_profile_noise(void **state)
 
 	/* it is a login shell, and marker-like text is left alone */
 	assert_int_equal(run(pool, &res, &o, &err, "bash", "-c",
-			     "shopt -q login_shell && echo login || echo no; "
-			     "printf '%s\\n' mlops-marker-00000000 tail",
-			     NULL),
+	                     "shopt -q login_shell && echo login || echo no; "
+	                     "printf '%s\\n' mlops-marker-00000000 tail",
+	                     NULL),
 	    0);
 	/* bash -c inside the login shell is not itself a login shell */
-	assert_string_equal(res.stdout_buf,
-	    "no\nmlops-marker-00000000\ntail\n");
+	assert_string_equal(
+	    res.stdout_buf, "no\nmlops-marker-00000000\ntail\n");
 	sshexec_result_fini(&res);
-	assert_int_equal(run(pool, &res, &o, &err, "shopt", "login_shell",
-			     NULL),
-	    0);
+	assert_int_equal(
+	    run(pool, &res, &o, &err, "shopt", "login_shell", NULL), 0);
 	assert_non_null(strstr(res.stdout_buf, "on"));
 	sshexec_result_fini(&res);
 
@@ -680,9 +683,8 @@ test_login_shell_strips_profile_noise(void **state)
 
 		cc.use_login_shell = true;
 		lp                 = pool_start(&cc, NULL);
-		assert_int_equal(run(lp, &res, NULL, &err, "echo", "clean",
-				     NULL),
-		    0);
+		assert_int_equal(
+		    run(lp, &res, NULL, &err, "echo", "clean", NULL), 0);
 		assert_string_equal(res.stdout_buf, "clean\n");
 		assert_string_equal(res.stderr_buf, "");
 		sshexec_result_fini(&res);
@@ -731,8 +733,8 @@ test_hostkey_unknown_is_refused(void **state)
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	cc_set(&cc.known_hosts, kh);
 
-	assert_int_equal(sshpool_fetch_hostkey(&fp, &type, &known, &cc, &err),
-	    0);
+	assert_int_equal(
+	    sshpool_fetch_hostkey(&fp, &type, &known, &cc, &err), 0);
 	assert_string_equal(fp, x->alpha_fp);
 	assert_string_equal(type, "ssh-ed25519");
 	assert_int_equal(known, 0);
@@ -748,12 +750,12 @@ test_hostkey_unknown_is_refused(void **state)
 	assert_int_equal(st.n_connects, 0);
 
 	t0 = now_ms();
-	assert_int_equal(run(pool, &res, NULL, &err, "true", NULL),
-	    MLOPS_EHOSTKEY);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "true", NULL), MLOPS_EHOSTKEY);
 	assert_true(now_ms() - t0 < 1500);
 	assert_non_null(strstr(err.msg, "SHA256:"));
-	assert_int_equal(sshpool_call(pool, flag_fn, &flag, &err),
-	    MLOPS_EHOSTKEY);
+	assert_int_equal(
+	    sshpool_call(pool, flag_fn, &flag, &err), MLOPS_EHOSTKEY);
 	assert_int_equal(flag.called, 0);
 	sshpool_status(pool, &st);
 	assert_int_equal(st.n_commands, 0);
@@ -799,8 +801,8 @@ test_hostkey_changed_is_refused(void **state)
 
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	cc_set(&cc.known_hosts, kh);
-	assert_int_equal(sshpool_fetch_hostkey(&fp, &type, &known, &cc, &err),
-	    0);
+	assert_int_equal(
+	    sshpool_fetch_hostkey(&fp, &type, &known, &cc, &err), 0);
 	assert_int_equal(known, -1);
 
 	pool = pool_start(&cc, NULL);
@@ -814,9 +816,31 @@ test_hostkey_changed_is_refused(void **state)
 	sshpool_free(pool);
 
 	/* trust refuses to paper over a changed key */
-	assert_int_equal(sshpool_trust_hostkey(&cc, x->alpha_fp, &err),
-	    MLOPS_EHOSTKEY);
+	assert_int_equal(
+	    sshpool_trust_hostkey(&cc, x->alpha_fp, &err), MLOPS_EHOSTKEY);
 	assert_non_null(strstr(err.msg, "remove the old entry"));
+
+	/* only a key of another type is known (libssh: KNOWN_HOSTS_OTHER) */
+	free(keyf);
+	free(pub);
+	free(kh);
+	keyf = xasprintf("%s/ecdsakey", x->tmp);
+	assert_int_equal(
+	    testutil_sh("ssh-keygen -q -t ecdsa -N '' -f %s", keyf), 0);
+	text = xasprintf("%s.pub", keyf);
+	pub  = testutil_read(text, NULL);
+	free(text);
+	assert_non_null(pub);
+	text = xasprintf("[%s]:%u %s", x->host, x->alpha_port, pub);
+	kh   = write_known_hosts(x, "other_known_hosts", text);
+	free(text);
+	cc_set(&cc.known_hosts, kh);
+	pool = pool_start(&cc, NULL);
+	pool_wait_settled(pool, &st);
+	assert_int_equal(st.last_error_code, MLOPS_EHOSTKEY);
+	assert_non_null(strstr(st.last_error, "CHANGED"));
+	assert_non_null(strstr(st.last_error, x->alpha_fp));
+	sshpool_free(pool);
 
 	cc_fini(&cc);
 	free(kh);
@@ -843,15 +867,15 @@ test_trust_adds_key_then_connects(void **state)
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	cc_set(&cc.known_hosts, kh);
 
-	assert_int_equal(sshpool_fetch_hostkey(&fp, &type, &known, &cc, &err),
-	    0);
+	assert_int_equal(
+	    sshpool_fetch_hostkey(&fp, &type, &known, &cc, &err), 0);
 	assert_int_equal(known, 0);
 	assert_string_equal(fp, x->alpha_fp);
 
 	/* a fingerprint other than the one confirmed: refused */
-	assert_int_equal(sshpool_trust_hostkey(&cc,
-			     "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-			     &err),
+	assert_int_equal(
+	    sshpool_trust_hostkey(&cc,
+	        "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &err),
 	    MLOPS_EHOSTKEY);
 	assert_null(testutil_read(kh, NULL));
 
@@ -864,10 +888,10 @@ test_trust_adds_key_then_connects(void **state)
 	assert_int_equal(sshpool_trust_hostkey(&cc, fp, &err), 0);
 
 	pool = pool_start(&cc, NULL);
-	assert_int_equal(pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st),
-	    SSHPOOL_CONNECTED);
-	assert_int_equal(run(pool, &res, NULL, &err, "echo", "trusted", NULL),
-	    0);
+	assert_int_equal(
+	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "echo", "trusted", NULL), 0);
 	assert_string_equal(res.stdout_buf, "trusted\n");
 	sshexec_result_fini(&res);
 	sshpool_free(pool);
@@ -881,14 +905,14 @@ test_trust_adds_key_then_connects(void **state)
 
 		sshpool_opts_init(&o);
 		o.backoff_initial_ms = 30000; /* only a kick brings it back */
-		pool = pool_start(&cc, &o);
+		pool                 = pool_start(&cc, &o);
 	}
 	pool_wait_settled(pool, &st);
 	assert_int_equal(st.last_error_code, MLOPS_EHOSTKEY);
 	assert_int_equal(sshpool_trust_hostkey(&cc, fp, &err), 0);
 	sshpool_kick(pool);
-	assert_int_equal(pool_wait(pool, SSHPOOL_CONNECTED, 10000, &st),
-	    SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    pool_wait(pool, SSHPOOL_CONNECTED, 10000, &st), SSHPOOL_CONNECTED);
 	sshpool_free(pool);
 
 	cc_fini(&cc);
@@ -920,8 +944,8 @@ test_bad_key_is_eauth(void **state)
 	assert_int_equal(st.state, SSHPOOL_UNREACHABLE);
 	assert_int_equal(st.last_error_code, MLOPS_EAUTH);
 	assert_non_null(strstr(st.last_error, who));
-	assert_int_equal(run(pool, &res, NULL, &err, "true", NULL),
-	    MLOPS_EAUTH);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "true", NULL), MLOPS_EAUTH);
 	assert_non_null(strstr(err.msg, who));
 	sshpool_free(pool);
 
@@ -946,22 +970,22 @@ test_ssh_config_alias(void **state)
 	struct sshpool       *pool;
 	struct sshpool_status st;
 	struct sshexec_result res;
-	struct mlops_error    err = { 0 };
+	struct mlops_error    err      = { 0 };
 	char                 *old_home = NULL, *old_sock = NULL, *text, *kh;
-	const char           *h        = getenv("HOME");
-	const char           *sock     = getenv("SSH_AUTH_SOCK");
+	const char           *h    = getenv("HOME");
+	const char           *sock = getenv("SSH_AUTH_SOCK");
 
 	old_home = h != NULL ? xstrdup(h) : NULL;
 	old_sock = sock != NULL ? xstrdup(sock) : NULL;
-	text = xasprintf("Host myalias\n"
-			 "  HostName %s\n"
-			 "  Port %u\n"
-			 "  User %s\n"
-			 "  IdentityFile %s\n"
-			 "Host *\n"
-			 "  Port 1\n"
-			 "  User nobody-from-star\n",
-	    x->host, x->alpha_port, x->user, x->key);
+	text     = xasprintf("Host myalias\n"
+	                         "  HostName %s\n"
+	                         "  Port %u\n"
+	                         "  User %s\n"
+	                         "  IdentityFile %s\n"
+	                         "Host *\n"
+	                         "  Port 1\n"
+	                         "  User nobody-from-star\n",
+	        x->host, x->alpha_port, x->user, x->key);
 	assert_int_equal(testutil_write(x->tmp, ".ssh/config", text), 0);
 	free(text);
 	/* the default known_hosts of this HOME */
@@ -978,8 +1002,8 @@ test_ssh_config_alias(void **state)
 	cc.host     = xstrdup("myalias");
 	cc.hostname = xstrdup("myalias");
 	pool        = pool_start(&cc, NULL);
-	assert_int_equal(pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st),
-	    SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
 	assert_int_equal(run(pool, &res, NULL, &err, "id", "-un", NULL), 0);
 	assert_string_equal(res.stdout_buf, "mlops\n");
 	sshexec_result_fini(&res);
@@ -1032,9 +1056,9 @@ struct sftp_job {
 static int
 sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 {
-	struct sftp_job      *job = arg;
-	struct strbuf         got = STRBUF_INIT;
-	struct sshexec_result res = { 0 };
+	struct sftp_job      *job  = arg;
+	struct strbuf         got  = STRBUF_INIT;
+	struct sshexec_result res  = { 0 };
 	char                 *deep = NULL, *file = NULL, *abs = NULL;
 	char                 *data = NULL;
 	const size_t          n    = 200000;
@@ -1055,16 +1079,19 @@ sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 	    sshexec_sftp_write_file(s, sftp, file, data, n, 0640, err) == 0);
 	SFTP_CHECK(sshexec_sftp_stat_size(&size, sftp, file, err) == 0);
 	SFTP_CHECK(size == n);
-	SFTP_CHECK(sshexec_sftp_read_range(&got, &size, sftp, file, 0, n + 10,
-		       err) == 0);
+	SFTP_CHECK(
+	    sshexec_sftp_read_range(&got, &size, sftp, file, 0, n + 10, err)
+	    == 0);
 	SFTP_CHECK(got.len == n && memcmp(got.buf, data, n) == 0);
 	strbuf_reset(&got);
-	SFTP_CHECK(sshexec_sftp_read_range(&got, &size, sftp, file, 1000, 20,
-		       err) == 0);
+	SFTP_CHECK(
+	    sshexec_sftp_read_range(&got, &size, sftp, file, 1000, 20, err)
+	    == 0);
 	SFTP_CHECK(got.len == 20 && memcmp(got.buf, data + 1000, 20) == 0);
 	strbuf_reset(&got);
-	SFTP_CHECK(sshexec_sftp_read_range(&got, &size, sftp, file, n + 5, 20,
-		       err) == 0);
+	SFTP_CHECK(
+	    sshexec_sftp_read_range(&got, &size, sftp, file, n + 5, 20, err)
+	    == 0);
 	SFTP_CHECK(got.len == 0 && size == n);
 
 	/* mode is exact, umask or not */
@@ -1078,11 +1105,12 @@ sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 	sshexec_result_fini(&res);
 
 	/* replacing an existing file (the mv path); no temp files left */
-	SFTP_CHECK(sshexec_sftp_write_file(s, sftp, file, "new", 3, 0755,
-		       err) == 0);
+	SFTP_CHECK(
+	    sshexec_sftp_write_file(s, sftp, file, "new", 3, 0755, err) == 0);
 	strbuf_reset(&got);
-	SFTP_CHECK(sshexec_sftp_read_range(&got, &size, sftp, file, 0, 100,
-		       err) == 0);
+	SFTP_CHECK(
+	    sshexec_sftp_read_range(&got, &size, sftp, file, 0, 100, err)
+	    == 0);
 	SFTP_CHECK(got.len == 3 && memcmp(got.buf, "new", 3) == 0);
 	argv[0] = "ls";
 	argv[1] = "-A";
@@ -1092,18 +1120,19 @@ sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 	sshexec_result_fini(&res);
 
 	/* absent files */
-	SFTP_CHECK(sshexec_sftp_stat_size(&size, sftp, "~/no/such/file",
-		       err) == MLOPS_ENOTFOUND);
-	SFTP_CHECK(sshexec_sftp_read_range(&got, NULL, sftp, "no-such-file",
-		       0, 10, err) == MLOPS_ENOTFOUND);
+	SFTP_CHECK(sshexec_sftp_stat_size(&size, sftp, "~/no/such/file", err)
+	    == MLOPS_ENOTFOUND);
+	SFTP_CHECK(sshexec_sftp_read_range(
+	               &got, NULL, sftp, "no-such-file", 0, 10, err)
+	    == MLOPS_ENOTFOUND);
 	/* a file in the way of mkdir -p */
-	SFTP_CHECK(sshexec_sftp_mkdir_p(sftp, file, 0755, err) ==
-	    MLOPS_EEXISTS);
+	SFTP_CHECK(
+	    sshexec_sftp_mkdir_p(sftp, file, 0755, err) == MLOPS_EEXISTS);
 	/* parent missing */
 	free(abs);
 	abs = xasprintf("~/%s/missing/x", job->dir);
-	SFTP_CHECK(sshexec_sftp_write_file(s, sftp, abs, "x", 1, 0644, err) ==
-	    MLOPS_ENOTFOUND);
+	SFTP_CHECK(sshexec_sftp_write_file(s, sftp, abs, "x", 1, 0644, err)
+	    == MLOPS_ENOTFOUND);
 
 out:
 	argv[0] = "rm";
@@ -1129,8 +1158,8 @@ test_sftp_helpers(void **state)
 	struct mlops_error    err = { 0 };
 	struct sftp_job       job = { 0 };
 
-	job.dir = xasprintf("mlops-sftp-test-%d-%u", (int) getpid(),
-	    (unsigned) now_ms());
+	job.dir = xasprintf(
+	    "mlops-sftp-test-%d-%u", (int) getpid(), (unsigned) now_ms());
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
 	if (sshpool_call(pool, sftp_fn, &job, &err) != 0) {
@@ -1158,7 +1187,7 @@ struct proxy {
 	pthread_t       thr;
 	pthread_mutex_t mtx;
 	pthread_cond_t  cv;
-	char            cmd;  /* 'd' down, 'u' up, 'q' quit; 0 done */
+	char            cmd; /* 'd' down, 'u' up, 'q' quit; 0 done */
 };
 
 static int
@@ -1175,8 +1204,8 @@ proxy_listen(unsigned *port)
 	sa.sin_family      = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sa.sin_port        = htons((uint16_t) *port);
-	if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) != 0 ||
-	    listen(fd, 16) != 0) {
+	if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) != 0
+	    || listen(fd, 16) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -1205,7 +1234,8 @@ proxy_main(void *arg)
 	for (;;) {
 		size_t np = 0;
 
-		pf[np++] = (struct pollfd) { .fd = p->wake[0], .events = POLLIN };
+		pf[np++]
+		    = (struct pollfd) { .fd = p->wake[0], .events = POLLIN };
 		pf[np++] = (struct pollfd) { .fd = p->lfd, .events = POLLIN };
 		for (size_t i = 0; i < p->n; i++) {
 			pf[np++] = (struct pollfd) { .fd = p->fds[i][0],
@@ -1252,9 +1282,9 @@ proxy_main(void *arg)
 			sa.sin_family      = AF_INET;
 			sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 			sa.sin_port        = htons((uint16_t) p->target);
-			if (p->n >= 64 ||
-			    connect(b, (struct sockaddr *) &sa, sizeof(sa)) !=
-				0) {
+			if (p->n >= 64
+			    || connect(b, (struct sockaddr *) &sa, sizeof(sa))
+			        != 0) {
 				close(a);
 				close(b);
 				continue;
@@ -1273,9 +1303,9 @@ proxy_main(void *arg)
 					continue;
 				}
 				r = read(q->fd, buf, sizeof(buf));
-				if (r <= 0 ||
-				    write(p->fds[i][!side], buf, (size_t) r) !=
-					r) {
+				if (r <= 0
+				    || write(p->fds[i][!side], buf, (size_t) r)
+				        != r) {
 					close(p->fds[i][0]);
 					close(p->fds[i][1]);
 					p->fds[i][0] = p->fds[p->n - 1][0];
@@ -1285,7 +1315,7 @@ proxy_main(void *arg)
 				}
 			}
 		}
-next_round:;
+	next_round:;
 	}
 }
 
@@ -1336,10 +1366,10 @@ test_unreachable_then_reconnects_while_other_cluster_answers(void **state)
 	o.keepalive_s = 1;
 	pa            = pool_start(&ca, &o);
 	pb            = pool_start(&cb, &o);
-	assert_int_equal(pool_wait(pa, SSHPOOL_CONNECTED, 15000, &st),
-	    SSHPOOL_CONNECTED);
-	assert_int_equal(pool_wait(pb, SSHPOOL_CONNECTED, 15000, &st),
-	    SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    pool_wait(pa, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    pool_wait(pb, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
 	assert_int_equal(run(pa, &res, NULL, &err, "hostname", NULL), 0);
 	assert_string_equal(res.stdout_buf, "alpha-login\n");
 	sshexec_result_fini(&res);
@@ -1363,8 +1393,8 @@ test_unreachable_then_reconnects_while_other_cluster_answers(void **state)
 		assert_true(now_ms() - t0 < 1500);
 
 		t0 = now_ms();
-		assert_int_equal(run(pb, &res, NULL, &err, "hostname", NULL),
-		    0);
+		assert_int_equal(
+		    run(pb, &res, NULL, &err, "hostname", NULL), 0);
 		assert_string_equal(res.stdout_buf, "beta-login\n");
 		assert_true(now_ms() - t0 < 1500);
 		sshexec_result_fini(&res);
@@ -1377,9 +1407,9 @@ test_unreachable_then_reconnects_while_other_cluster_answers(void **state)
 	/* alpha is back: reconnects by itself within the backoff ceiling */
 	proxy_cmd(&px, 'u');
 	t0 = now_ms();
-	assert_int_equal(pool_wait(pa, SSHPOOL_CONNECTED,
-			     o.backoff_max_ms + o.connect_timeout_ms + 1000,
-			     &st),
+	assert_int_equal(
+	    pool_wait(pa, SSHPOOL_CONNECTED,
+	        o.backoff_max_ms + o.connect_timeout_ms + 1000, &st),
 	    SSHPOOL_CONNECTED);
 	print_message("alpha back after %llu ms\n",
 	    (unsigned long long) (now_ms() - t0));
@@ -1427,8 +1457,8 @@ test_closed_port_is_unreachable(void **state)
 	assert_int_equal(st.last_error_code, MLOPS_EUNREACHABLE);
 	assert_non_null(strstr(st.last_error, "cannot connect"));
 	t0 = now_ms();
-	assert_int_equal(run(pool, &res, NULL, &err, "true", NULL),
-	    MLOPS_EUNREACHABLE);
+	assert_int_equal(
+	    run(pool, &res, NULL, &err, "true", NULL), MLOPS_EUNREACHABLE);
 	assert_true(now_ms() - t0 < 1500);
 	/* retries keep going, with the delay capped */
 	sleep_ms(2500);
@@ -1453,19 +1483,19 @@ test_fifty_commands_one_connection(void **state)
 
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
-	assert_int_equal(pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st),
-	    SSHPOOL_CONNECTED);
+	assert_int_equal(
+	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
 	t0 = now_ms();
 	for (int i = 0; i < 50; i++) {
 		snprintf(n, sizeof(n), "%d", i);
 		snprintf(want, sizeof(want), "%d\n", i);
-		assert_int_equal(run(pool, &res, NULL, &err, "echo", n, NULL),
-		    0);
+		assert_int_equal(
+		    run(pool, &res, NULL, &err, "echo", n, NULL), 0);
 		assert_string_equal(res.stdout_buf, want);
 		sshexec_result_fini(&res);
 	}
-	print_message("50 commands in %llu ms\n",
-	    (unsigned long long) (now_ms() - t0));
+	print_message(
+	    "50 commands in %llu ms\n", (unsigned long long) (now_ms() - t0));
 	sshpool_status(pool, &st);
 	assert_int_equal(st.n_connects, 1);
 	assert_int_equal(st.n_connect_attempts, 1);
@@ -1513,8 +1543,8 @@ poster_main(void *arg)
 	struct mlops_error    err = { 0 };
 
 	for (int i = 0; i < 10; i++) {
-		if (run(p->pool, &res, NULL, &err, "echo", "x", NULL) == 0 &&
-		    strcmp(res.stdout_buf, "x\n") == 0) {
+		if (run(p->pool, &res, NULL, &err, "echo", "x", NULL) == 0
+		    && strcmp(res.stdout_buf, "x\n") == 0) {
 			p->ok++;
 		}
 		sshexec_result_fini(&res);
@@ -1603,12 +1633,13 @@ main(void)
 		SBX_TEST(test_bad_key_is_eauth),
 		SBX_TEST(test_ssh_config_alias),
 		SBX_TEST(test_sftp_helpers),
-		SBX_TEST(test_unreachable_then_reconnects_while_other_cluster_answers),
+		SBX_TEST(
+		    test_unreachable_then_reconnects_while_other_cluster_answers),
 		SBX_TEST(test_closed_port_is_unreachable),
 		SBX_TEST(test_fifty_commands_one_connection),
 		SBX_TEST(test_threads_async_and_stop),
 	};
 
-	return cmocka_run_group_tests_name("sandbox_ssh", tests,
-	    sbx_group_setup, sbx_group_teardown);
+	return cmocka_run_group_tests_name(
+	    "sandbox_ssh", tests, sbx_group_setup, sbx_group_teardown);
 }

@@ -14,6 +14,12 @@ case $DIR in
 	;;
 esac
 DIR=${DIR%/}
+[[ -n $DIR ]] || {
+	echo "mlops-sandbox: MLOPS_SANDBOX_DIR must not be /" >&2
+	exit 2
+}
+# up marks the directories it owns; down touches (and --purge deletes) only such a one.
+MARKER=.mlops-sandbox
 
 CLUSTERS=(alpha beta)
 SSH_USER=mlops

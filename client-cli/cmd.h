@@ -135,6 +135,9 @@ void debug_dump(const char *label, const ProtobufCMessage *msg);
 
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_cluster(struct cli *cli, int argc, char **argv);
+int cmd_cluster_check(struct cli *cli, int argc, char **argv);
+int cmd_cluster_trust(struct cli *cli, int argc, char **argv);
+int cmd_cluster_gpus(struct cli *cli, int argc, char **argv);
 int cmd_project(struct cli *cli, int argc, char **argv);
 int cmd_watch(struct cli *cli, int argc, char **argv);
 int cmd_stub(struct cli *cli, int argc, char **argv);

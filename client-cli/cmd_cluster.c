@@ -1,7 +1,6 @@
 /*
- * mlops cluster list|check|gpus|trust: the configured clusters. Only list
- * has a daemon method so far; the others parse their arguments and say
- * they are not implemented yet.
+ * mlops cluster: the group's table and usage texts, and `cluster list`.
+ * check and trust live in cmd_cluster_check.c, gpus in cmd_cluster_gpus.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,9 +11,6 @@
 #include "output.h"
 
 static int cluster_list(struct cli *cli, int argc, char **argv);
-static int cluster_check(struct cli *cli, int argc, char **argv);
-static int cluster_gpus(struct cli *cli, int argc, char **argv);
-static int cluster_trust(struct cli *cli, int argc, char **argv);
 
 #define CLUSTER_LIST_SYNOPSIS  "mlops cluster list [--json]"
 #define CLUSTER_CHECK_SYNOPSIS "mlops cluster check NAME [--json]"
@@ -68,7 +64,9 @@ static const char cluster_gpus_usage[]
     = "usage: " CLUSTER_GPUS_SYNOPSIS "\n"
       "\n"
       "GPU availability per cluster, partition and GPU type: total, free, in\n"
-      "use, and pending requests. Without NAME, every cluster.\n"
+      "use, unavailable (on nodes down, drained or draining) and GPUs asked\n"
+      "for by pending jobs. Without NAME, every cluster. Answers from the\n"
+      "daemon's cache (refreshed every gpu_cache_ttl seconds while watched).\n"
       "\n"
       "Options:\n"
       "  --json      print one JSON array\n"
@@ -81,14 +79,14 @@ static const char cluster_trust_usage[]
       "as trusted.\n"
       "\n"
       "Options:\n"
-      "  --yes       trust the key without asking\n"
+      "  -y, --yes   trust the key without asking (for scripts)\n"
       "  -h, --help  show this help\n";
 
 static const struct cmd_spec cluster_commands[] = {
 	{ "list", cluster_list, "configured clusters", cluster_list_usage },
-	{ "check", cluster_check, "test a cluster", cluster_check_usage },
-	{ "gpus", cluster_gpus, "GPU availability", cluster_gpus_usage },
-	{ "trust", cluster_trust, "trust a host key", cluster_trust_usage },
+	{ "check", cmd_cluster_check, "test a cluster", cluster_check_usage },
+	{ "gpus", cmd_cluster_gpus, "GPU availability", cluster_gpus_usage },
+	{ "trust", cmd_cluster_trust, "trust a host key", cluster_trust_usage },
 };
 
 int
@@ -206,51 +204,3 @@ cluster_list(struct cli *cli, int argc, char **argv)
 	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
 }
 
-/*
- * Parses a subcommand whose daemon method does not exist yet, then says
- * so: NAME positionals between `min` and `max`, plus --yes when `yes`.
- */
-static int
-cluster_not_yet(
-    struct cli *cli, int argc, char **argv, int min, int max, bool yes)
-{
-	static const struct option opts_yes[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		CLI_COMMON_OPTIONS,
-	};
-	int c, rc;
-
-	while ((c = cli_getopt(cli, argc, argv, yes ? ":hy" : ":h",
-	            yes ? opts_yes : opts_yes + 1))
-	    != -1) {
-		if (c == CLI_GETOPT_HELP) {
-			return CLI_EXIT_OK;
-		}
-		if (c != 'y') {
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if ((rc = cli_nargs(cli, argc - optind, min, max, "cluster NAME"))
-	    != 0) {
-		return rc;
-	}
-	return cli_fail(cli, "not implemented yet");
-}
-
-static int
-cluster_check(struct cli *cli, int argc, char **argv)
-{
-	return cluster_not_yet(cli, argc, argv, 1, 1, false);
-}
-
-static int
-cluster_gpus(struct cli *cli, int argc, char **argv)
-{
-	return cluster_not_yet(cli, argc, argv, 0, 1, false);
-}
-
-static int
-cluster_trust(struct cli *cli, int argc, char **argv)
-{
-	return cluster_not_yet(cli, argc, argv, 1, 1, true);
-}

@@ -16,6 +16,7 @@
 #include <mlops/xmalloc.h>
 
 #include "events.h"
+#include "sshpool.h"
 #include "mlopsd.h"
 #include "listen.h"
 
@@ -118,5 +119,40 @@ events_project(
 	pe.name     = (char *) name;
 	e.body_case = MLOPS__EVENT__BODY_PROJECT;
 	e.project   = &pe;
+	events_publish(ev, &e);
+}
+
+Mlops__ClusterState
+events_cluster_state(int state)
+{
+	switch (state) {
+	case SSHPOOL_CONNECTING:
+		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_CONNECTING;
+	case SSHPOOL_CONNECTED:
+		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_CONNECTED;
+	case SSHPOOL_UNREACHABLE:
+		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_UNREACHABLE;
+	default:
+		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_DISCONNECTED;
+	}
+}
+
+void
+events_cluster(struct events *ev, const char *name,
+    const struct sshpool_status *st, int64_t last_poll)
+{
+	Mlops__Event         e  = MLOPS__EVENT__INIT;
+	Mlops__ClusterEvent  ce = MLOPS__CLUSTER_EVENT__INIT;
+	Mlops__ClusterStatus cs = MLOPS__CLUSTER_STATUS__INIT;
+
+	cs.name            = (char *) name;
+	cs.state           = events_cluster_state(st->state);
+	cs.slurm_version   = (char *) st->slurm_version;
+	cs.last_contact_at = (int64_t) st->last_contact;
+	cs.last_error      = (char *) st->last_error;
+	cs.last_poll_at    = last_poll;
+	ce.status          = &cs;
+	e.body_case        = MLOPS__EVENT__BODY_CLUSTER;
+	e.cluster          = &ce;
 	events_publish(ev, &e);
 }

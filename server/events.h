@@ -6,6 +6,8 @@
 #ifndef MLOPS_SERVER_EVENTS_H
 #define MLOPS_SERVER_EVENTS_H
 
+#include <stdint.h>
+
 #include <mlops/error.h>
 #include "mlops.pb-c.h"
 
@@ -30,6 +32,14 @@ void events_publish(struct events *ev, Mlops__Event *e);
 /** Publishes a project change. */
 void events_project(
     struct events *ev, Mlops__ProjectChange change, const char *name);
+
+struct sshpool_status;
+/** The wire state for an sshpool state. */
+Mlops__ClusterState events_cluster_state(int state);
+
+/** Publishes a cluster's connection state. */
+void events_cluster(struct events *ev, const char *name,
+    const struct sshpool_status *st, int64_t last_poll);
 
 /** The events URL for request URL `url`. Caller frees; NULL if none. */
 char *events_url_for(const char *url);

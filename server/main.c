@@ -21,6 +21,7 @@
 #include <mlops/paths.h>
 #include <mlops/xmalloc.h>
 
+#include "clusters.h"
 #include "config.h"
 #include "events.h"
 #include "gitinfo.h"
@@ -51,6 +52,8 @@ static void __attribute__((noreturn)) usage(int status)
 	    "  --tls-cert/--tls-key FILE  certificate and key for tls+tcp\n"
 	    "  --tls-ca FILE      require client certificates from this CA\n"
 	    "  --workers N        concurrent request contexts (default 16)\n"
+	    "  --reconnect-max S  ceiling of the SSH reconnect backoff in "
+	    "seconds (default 60)\n"
 	    "  --log-level L      error, warn, info (default) or debug\n"
 	    "  --check-config     load the configuration, report, and exit\n");
 	exit(status);
@@ -165,6 +168,7 @@ main(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "tls-ca", required_argument, NULL, 'A' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "reconnect-max", required_argument, NULL, 'R' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "check-config", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
@@ -176,8 +180,9 @@ main(int argc, char **argv)
 	struct store      *st         = NULL;
 	enum log_level     level      = LOG_LEVEL_INFO;
 	int                foreground = 0, check = 0, ready_fd = -1, c, sig;
-	int               *lock_fds = NULL;
-	int                status   = 0;
+	int               *lock_fds        = NULL;
+	int                status          = 0;
+	unsigned           reconnect_max_s = 0;
 	sigset_t           set;
 	char              *end;
 
@@ -220,6 +225,17 @@ main(int argc, char **argv)
 				return 2;
 			}
 			d.d_rpc_workers = (unsigned) workers;
+			break;
+		case 'R':
+			errno        = 0;
+			long ceiling = strtol(optarg, &end, 10);
+			if (errno || *end || ceiling < 1 || ceiling > 3600) {
+				fprintf(stderr,
+				    "mlopsd: --reconnect-max: "
+				    "expected 1 to 3600 seconds\n");
+				return 2;
+			}
+			reconnect_max_s = (unsigned) ceiling;
 			break;
 		case 'L':
 			level = parse_level(optarg);
@@ -314,9 +330,19 @@ main(int argc, char **argv)
 	    MLOPS_VERSION, (long) d.d_pid, d.d_config_path, d.d_state_dir);
 
 	d.d_listeners = listen_set_new();
+	sshpool_opts_init(&d.d_ssh_opts);
+	if (reconnect_max_s != 0) {
+		d.d_ssh_opts.backoff_max_ms = reconnect_max_s * 1000;
+		if (d.d_ssh_opts.backoff_initial_ms
+		    > d.d_ssh_opts.backoff_max_ms) {
+			d.d_ssh_opts.backoff_initial_ms
+			    = d.d_ssh_opts.backoff_max_ms;
+		}
+	}
 	if (gitinfo_global_init(&err) < 0
 	    || store_open(&st, d.d_db_path, &err) < 0
 	    || events_start(&d.d_events, &d, &err) < 0
+	    || clusters_start(&d.d_clusters, &d, &err) < 0
 	    || rpc_start(&d.d_rpc, &d, &err) < 0
 	    || listen_guard_start(&d, 1000, &err) < 0) {
 		fail(ready_fd, &err);
@@ -338,7 +364,9 @@ main(int argc, char **argv)
 	}
 
 	listen_guard_stop(&d);
-	rpc_stop(d.d_rpc);
+	rpc_stop(d.d_rpc);           /* no new requests */
+	clusters_stop(d.d_clusters); /* completes pending calls */
+	rpc_free(d.d_rpc);
 	events_stop(d.d_events);
 	listen_set_free(d.d_listeners);
 	/* nng's threads end here; their libgit2 thread state is freed on

@@ -10,10 +10,12 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "sshpool.h"
 
 struct rpc;
 struct events;
 struct listen_set;
+struct clusters;
 
 struct mlopsd_tls {
 	char *cert_file; /* PEM certificate (chain) for tls+tcp listeners */
@@ -34,7 +36,10 @@ struct mlopsd {
 	/* Read-only after startup: any thread may read it without a lock. */
 	struct mlops_config *d_cfg;
 
+	struct sshpool_opts d_ssh_opts; /* for every cluster's pool */
+
 	struct listen_set *d_listeners; /* every nng listener, for the guard */
+	struct clusters   *d_clusters;
 	struct events     *d_events;
 	struct rpc        *d_rpc;
 

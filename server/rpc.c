@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include <nng/nng.h>
@@ -38,6 +39,10 @@ struct rpc {
 	nng_socket      r_sock;
 	struct rpc_ctx *r_ctxs;
 	size_t          r_nctx;
+	pthread_mutex_t r_mtx;
+	pthread_cond_t  r_cv;
+	unsigned        r_pending; /* calls parked as RPC_PENDING */
+	int             r_closed;
 };
 
 struct rpc_call {
@@ -322,7 +327,11 @@ rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err)
 	int         nrv, rc = 0;
 
 	rpc->r_d = d;
+	pthread_mutex_init(&rpc->r_mtx, NULL);
+	pthread_cond_init(&rpc->r_cv, NULL);
 	if ((nrv = nng_rep0_open(&rpc->r_sock)) != 0) {
+		pthread_mutex_destroy(&rpc->r_mtx);
+		pthread_cond_destroy(&rpc->r_cv);
 		free(rpc);
 		return mlops_error_set(
 		    err, MLOPS_EIO, "rpc: %s", nng_strerror(nrv));
@@ -359,17 +368,43 @@ rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err)
 	return 0;
 fail:
 	rpc_stop(rpc);
+	rpc_free(rpc);
 	return rc;
 }
 
 void
 rpc_stop(struct rpc *rpc)
 {
-	if (rpc == NULL) {
+	if (rpc == NULL || rpc->r_closed) {
 		return;
 	}
 	/* Closing the socket closes its listeners: no new requests. */
 	nng_close(rpc->r_sock);
+	rpc->r_closed = 1;
+}
+
+void
+rpc_free(struct rpc *rpc)
+{
+	struct timespec ts;
+
+	if (rpc == NULL) {
+		return;
+	}
+	rpc_stop(rpc);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	pthread_mutex_lock(&rpc->r_mtx);
+	while (rpc->r_pending > 0
+	    && pthread_cond_timedwait(&rpc->r_cv, &rpc->r_mtx, &ts) == 0) { }
+	if (rpc->r_pending > 0) {
+		/* Leaking beats freeing memory a late completion uses. */
+		log_error("rpc: %u call(s) still pending at shutdown",
+		    rpc->r_pending);
+		pthread_mutex_unlock(&rpc->r_mtx);
+		return;
+	}
+	pthread_mutex_unlock(&rpc->r_mtx);
 	for (size_t i = 0; i < rpc->r_nctx; i++) {
 		struct rpc_ctx *c = &rpc->r_ctxs[i];
 
@@ -379,6 +414,8 @@ rpc_stop(struct rpc *rpc)
 		}
 		store_close(c->rc_store);
 	}
+	pthread_mutex_destroy(&rpc->r_mtx);
+	pthread_cond_destroy(&rpc->r_cv);
 	free(rpc->r_ctxs);
 	free(rpc);
 }

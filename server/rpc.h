@@ -47,8 +47,17 @@ extern const size_t            rpc_methods_count;
  * Caller frees with rpc_stop(). Returns 0 or an MLOPS_E* code.
  */
 int rpc_start(struct rpc **out, struct mlopsd *d, struct mlops_error *err);
-/** Closes the listeners first, then stops every context. */
+/**
+ * Closes the socket and its listeners: no new request is taken. Calls
+ * still pending (RPC_PENDING) may complete afterwards; their replies are
+ * dropped.
+ */
 void rpc_stop(struct rpc *rpc);
+/**
+ * Waits (up to 10 s) for pending calls to complete, then frees every
+ * context. Call after the workers that complete calls have stopped.
+ */
+void rpc_free(struct rpc *rpc);
 
 /**
  * Serves one packed request synchronously with `st` as the store and

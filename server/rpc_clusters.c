@@ -1,9 +1,21 @@
 /*
  * Cluster methods: the configured clusters. Fast, answered inline.
  */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mlops/xmalloc.h>
+
+#include "clusters.h"
 #include "config.h"
+#include "gpucache.h"
 #include "mlopsd.h"
 #include "rpc_handlers.h"
+#include "slurm_cmd.h"
+#include "slurm_parse.h"
+#include "sshpool.h"
 
 /* protobuf-c string fields are `char *` but only read when packing. */
 static char *
@@ -49,4 +61,446 @@ RPC_HANDLER(rpc_cluster_list)
 	resp->body_case    = MLOPS__RESPONSE__BODY_CLUSTER_LIST;
 	resp->cluster_list = r;
 	return 0;
+}
+
+/* Looks up a cluster by the request's name; err names the field. */
+static const struct cluster_config *
+rpc_cluster_find(
+    struct rpc_call *call, const char *name, struct mlops_error *err)
+{
+	const struct cluster_config *cc;
+
+	if (name == NULL || name[0] == '\0') {
+		mlops_error_set_field(err, MLOPS_EINVAL, "name",
+		    "name: a cluster name is required");
+		return NULL;
+	}
+	cc = config_cluster_find(rpc_call_daemon(call)->d_cfg, name);
+	if (cc == NULL) {
+		mlops_error_set_field(err, MLOPS_ENOTFOUND, "name",
+		    "no cluster named '%s' in %s", name,
+		    rpc_call_daemon(call)->d_config_path);
+	}
+	return cc;
+}
+
+/*
+ * Trust runs on a short-lived thread of its own: it opens a separate,
+ * unauthenticated session (blocking), which must not occupy an nng thread
+ * nor the cluster's worker.
+ */
+struct rpc_trust {
+	struct rpc_call             *call;
+	const struct cluster_config *cc;
+	struct clusters             *cs;
+	char                        *fingerprint; /* NULL: only report */
+};
+
+static void *
+rpc_trust_main(void *arg)
+{
+	struct rpc_trust         *t   = arg;
+	struct mlops_error        err = { 0 };
+	Mlops__ClusterTrustReply *r;
+	char                     *fp = NULL, *type = NULL;
+	int                       known = 0, rc;
+
+	if (t->fingerprint != NULL) {
+		rc = sshpool_trust_hostkey(t->cc, t->fingerprint, &err);
+		if (rc == 0) {
+			/* The worker retries at once with the new key. */
+			sshpool_kick(clusters_pool(t->cs, t->cc->name));
+		}
+	} else {
+		rc = 0;
+	}
+	if (rc == 0) {
+		rc = sshpool_fetch_hostkey(&fp, &type, &known, t->cc, &err);
+	}
+	if (rc == 0) {
+		Mlops__Response *resp = rpc_call_response(t->call);
+
+		r               = RPC_ALLOC(t->call, Mlops__ClusterTrustReply,
+		                  MLOPS__CLUSTER_TRUST_REPLY__INIT);
+		r->name         = rpc_call_strdup(t->call, t->cc->name);
+		r->fingerprint  = rpc_call_keep(t->call, fp);
+		r->key_type     = rpc_call_keep(t->call, type);
+		r->known        = known;
+		r->added        = t->fingerprint != NULL;
+		r->known_hosts  = rpc_call_strdup(t->call,
+                    t->cc->known_hosts ? t->cc->known_hosts
+		                        : "~/.ssh/known_hosts");
+		resp->body_case = MLOPS__RESPONSE__BODY_CLUSTER_TRUST;
+		resp->cluster_trust = r;
+	}
+	rpc_call_complete(t->call, rc, &err);
+	free(t->fingerprint);
+	free(t);
+	return NULL;
+}
+
+RPC_HANDLER(rpc_cluster_trust)
+{
+	const Mlops__ClusterTrustRequest *q = req->cluster_trust;
+	const struct cluster_config      *cc;
+	struct rpc_trust                 *t;
+	pthread_t                         th;
+	pthread_attr_t                    attr;
+
+	if ((cc = rpc_cluster_find(call, q ? q->name : NULL, err)) == NULL) {
+		return err->code;
+	}
+	t       = xcalloc(1, sizeof(*t));
+	t->call = call;
+	t->cc   = cc;
+	t->cs   = rpc_call_daemon(call)->d_clusters;
+	if (q->fingerprint != NULL && q->fingerprint[0] != '\0') {
+		if (strncmp(q->fingerprint, "SHA256:", 7) != 0) {
+			free(t);
+			return mlops_error_set_field(err, MLOPS_EINVAL,
+			    "fingerprint",
+			    "fingerprint: expected SHA256:..., as shown by "
+			    "`mlops cluster trust %s`",
+			    cc->name);
+		}
+		t->fingerprint = xstrdup(q->fingerprint);
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &attr, rpc_trust_main, t) != 0) {
+		pthread_attr_destroy(&attr);
+		free(t->fingerprint);
+		free(t);
+		return mlops_error_set(err, MLOPS_ERROR,
+		    "cannot start a thread for the host key check");
+	}
+	pthread_attr_destroy(&attr);
+	return RPC_PENDING;
+}
+
+/*
+ * cluster_gpus: one or every cluster, each answered from its cache. The
+ * reply goes out when the last cluster has answered (at once for warm
+ * caches; after the first fetch for cold ones).
+ */
+struct rpc_gpus {
+	struct rpc_call         *call;
+	pthread_mutex_t          mtx;
+	size_t                   left;
+	Mlops__ClusterGpusReply *reply;
+};
+
+struct rpc_gpus_slot {
+	struct rpc_gpus *g;
+	size_t           index;
+	const char      *name;
+};
+
+static void
+rpc_gpus_fill(
+    struct rpc_call *call, Mlops__ClusterGpus *m, struct gpucache_view *v)
+{
+	m->fetched_at = v->fetched_at;
+	m->stale      = v->stale;
+	if (v->error.code != 0) {
+		m->error = RPC_ALLOC(call, Mlops__Error, MLOPS__ERROR__INIT);
+		m->error->code    = v->error.code;
+		m->error->message = rpc_call_strdup(call, v->error.msg);
+		m->error->field   = "";
+	}
+	m->n_rows = v->n_rows;
+	m->rows   = rpc_call_alloc(
+	      call, (v->n_rows ? v->n_rows : 1) * sizeof(*m->rows));
+	for (size_t i = 0; i < v->n_rows; i++) {
+		Mlops__GpuRow *r
+		    = RPC_ALLOC(call, Mlops__GpuRow, MLOPS__GPU_ROW__INIT);
+
+		r->partition   = rpc_call_strdup(call, v->rows[i].partition);
+		r->gpu_type    = rpc_call_strdup(call, v->rows[i].gpu_type);
+		r->total       = v->rows[i].total;
+		r->allocated   = v->rows[i].allocated;
+		r->free        = v->rows[i].free;
+		r->unavailable = v->rows[i].unavailable;
+		r->pending     = v->rows[i].pending;
+		m->rows[i]     = r;
+	}
+}
+
+static void
+rpc_gpus_done(void *arg, struct gpucache_view *v)
+{
+	struct rpc_gpus_slot *s = arg;
+	struct rpc_gpus      *g = s->g;
+	size_t                left;
+
+	pthread_mutex_lock(&g->mtx);
+	rpc_gpus_fill(g->call, g->reply->clusters[s->index], v);
+	left = --g->left;
+	pthread_mutex_unlock(&g->mtx);
+	gpucache_view_fini(v);
+	free(v);
+	free(s);
+	if (left == 0) {
+		Mlops__Response *resp = rpc_call_response(g->call);
+
+		resp->body_case    = MLOPS__RESPONSE__BODY_CLUSTER_GPUS;
+		resp->cluster_gpus = g->reply;
+		rpc_call_complete(g->call, 0, NULL);
+		pthread_mutex_destroy(&g->mtx);
+		free(g);
+	}
+}
+
+RPC_HANDLER(rpc_cluster_gpus)
+{
+	struct mlopsd       *d   = rpc_call_daemon(call);
+	struct mlops_config *cfg = d->d_cfg;
+	const char *want = req->cluster_gpus ? req->cluster_gpus->name : NULL;
+	struct rpc_gpus *g;
+	size_t           n = 0, k = 0;
+
+	if (want != NULL && want[0] != '\0') {
+		if (rpc_cluster_find(call, want, err) == NULL) {
+			return err->code;
+		}
+		n = 1;
+	} else {
+		want = NULL;
+		n    = cfg->n_clusters;
+	}
+	g        = xcalloc(1, sizeof(*g));
+	g->call  = call;
+	g->left  = n;
+	g->reply = RPC_ALLOC(
+	    call, Mlops__ClusterGpusReply, MLOPS__CLUSTER_GPUS_REPLY__INIT);
+	g->reply->n_clusters = n;
+	g->reply->clusters
+	    = rpc_call_alloc(call, (n ? n : 1) * sizeof(void *));
+	pthread_mutex_init(&g->mtx, NULL);
+	if (n == 0) {
+		resp->body_case    = MLOPS__RESPONSE__BODY_CLUSTER_GPUS;
+		resp->cluster_gpus = g->reply;
+		pthread_mutex_destroy(&g->mtx);
+		free(g);
+		return 0;
+	}
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		const char         *name = cfg->clusters[i].name;
+		Mlops__ClusterGpus *m;
+
+		if (want != NULL && strcmp(want, name) != 0) {
+			continue;
+		}
+		m = RPC_ALLOC(
+		    call, Mlops__ClusterGpus, MLOPS__CLUSTER_GPUS__INIT);
+		m->name               = rpc_call_strdup(call, name);
+		g->reply->clusters[k] = m;
+		k++;
+	}
+	/* Only now ask the caches: their callbacks may run at once. */
+	for (size_t i = 0; i < n; i++) {
+		struct rpc_gpus_slot *s = xcalloc(1, sizeof(*s));
+
+		s->g     = g;
+		s->index = i;
+		gpucache_get(clusters_gpucache(
+		                 d->d_clusters, g->reply->clusters[i]->name),
+		    rpc_gpus_done, s);
+	}
+	return RPC_PENDING;
+}
+
+/*
+ * cluster_check: on the cluster's worker, read the verified host key of
+ * the live session, then partitions and nodes; reply from the done
+ * callback. Nothing here blocks an nng thread.
+ */
+struct rpc_check {
+	struct rpc_call             *call;
+	const struct cluster_config *cc;
+	struct sshpool              *pool;
+	Mlops__ClusterCheckReply    *reply;
+};
+
+static int
+rpc_check_run(struct rpc_check *k, ssh_session s, const char *const *argv,
+    char **out, struct mlops_error *err)
+{
+	struct sshexec_result res = { 0 };
+	struct sshexec_opts   opts;
+	int                   rc;
+
+	sshexec_opts_init(&opts);
+	opts.timeout_ms  = 30000;
+	opts.max_stdout  = 8u << 20;
+	opts.login_shell = k->cc->use_login_shell;
+	if ((rc = sshexec_run(&res, s, argv, &opts, err)) < 0) {
+		return rc;
+	}
+	if (res.exit_status != 0) {
+		rc = slurm_parse_error(res.stderr_buf, err);
+		if (rc == 0) {
+			rc = mlops_error_set(err, MLOPS_ESLURM, "%s exited %d",
+			    argv[0], res.exit_status);
+		}
+	} else {
+		*out           = res.stdout_buf;
+		res.stdout_buf = NULL;
+	}
+	sshexec_result_fini(&res);
+	return rc;
+}
+
+/* Appends `type` to a set of strings kept in the call's arena. */
+static void
+rpc_check_add_type(
+    struct rpc_call *call, char ***v, size_t *n, const char *type)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], type) == 0) {
+			return;
+		}
+	}
+	char **nv = rpc_call_alloc(call, (*n + 1) * sizeof(char *));
+	if (*n > 0) {
+		memcpy(nv, *v, *n * sizeof(char *));
+	}
+	nv[(*n)++] = rpc_call_strdup(call, type);
+	*v         = nv;
+}
+
+static int
+rpc_check_fn(
+    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
+{
+	struct rpc_check         *k     = arg;
+	struct rpc_call          *call  = k->call;
+	Mlops__ClusterCheckReply *r     = k->reply;
+	char                    **pa    = slurm_cmd_partitions();
+	char                    **na    = slurm_cmd_nodes();
+	char                     *ptext = NULL, *ntext = NULL;
+	struct slurm_partitions   sp = { 0 };
+	struct slurm_nodes        sn = { 0 };
+	struct sshpool_status     st;
+	ssh_key                   key  = NULL;
+	unsigned char            *hash = NULL;
+	size_t                    hlen = 0;
+	int                       rc;
+
+	(void) sftp;
+	if (ssh_get_server_publickey(s, &key) == SSH_OK
+	    && ssh_get_publickey_hash(
+	           key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen)
+	        == 0) {
+		char *fp = ssh_get_fingerprint_hash(
+		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+
+		r->host_key_fingerprint = rpc_call_strdup(call, fp);
+		ssh_string_free_char(fp);
+		ssh_clean_pubkey_hash(&hash);
+	}
+	ssh_key_free(key);
+	if ((rc = rpc_check_run(k, s, (const char *const *) pa, &ptext, err))
+	        < 0
+	    || (rc = rpc_check_run(
+	            k, s, (const char *const *) na, &ntext, err))
+	        < 0
+	    || (rc = slurm_parse_partitions(&sp, ptext, err)) < 0
+	    || (rc = slurm_parse_nodes(&sn, ntext, err)) < 0) {
+		goto out;
+	}
+	sshpool_status(k->pool, &st);
+	r->slurm_version = rpc_call_strdup(call, st.slurm_version);
+	r->nodes         = (int32_t) sn.n;
+	r->checked_at    = (int64_t) time(NULL);
+	r->n_partitions  = sp.n;
+	r->partitions
+	    = rpc_call_alloc(call, (sp.n ? sp.n : 1) * sizeof(*r->partitions));
+	for (size_t i = 0; i < sp.n; i++) {
+		const struct slurm_partition *p = &sp.v[i];
+		Mlops__Partition             *m = RPC_ALLOC(
+		                call, Mlops__Partition, MLOPS__PARTITION__INIT);
+
+		m->name         = rpc_call_strdup(call, p->name);
+		m->is_default   = p->is_default;
+		m->state        = rpc_call_strdup(call, p->state);
+		m->max_time     = rpc_call_strdup(call, p->max_time);
+		m->max_time_s   = p->max_time_s < 0 ? -1 : p->max_time_s;
+		m->default_time = rpc_call_strdup(call,
+		    p->default_time && strcmp(p->default_time, "NONE") != 0
+		        ? p->default_time
+		        : "");
+		m->total_nodes  = (int32_t) p->total_nodes;
+		m->total_cpus   = (int32_t) p->total_cpus;
+		m->nodes        = rpc_call_strdup(call, p->nodes);
+		/* GPU types of the nodes in this partition. */
+		for (size_t j = 0; j < sn.n; j++) {
+			const struct slurm_node *nd = &sn.v[j];
+			bool                     in = false;
+
+			for (size_t q = 0; q < nd->n_partitions; q++) {
+				in = in
+				    || strcmp(nd->partitions[q], p->name) == 0;
+			}
+			for (size_t g = 0; in && g < nd->n_gres; g++) {
+				if (strcmp(nd->gres[g].name, "gpu") == 0) {
+					rpc_check_add_type(call, &m->gpu_types,
+					    &m->n_gpu_types, nd->gres[g].type);
+					rpc_check_add_type(call, &r->gpu_types,
+					    &r->n_gpu_types, nd->gres[g].type);
+				}
+			}
+		}
+		r->partitions[i] = m;
+	}
+out:
+	slurm_nodes_fini(&sn);
+	slurm_partitions_fini(&sp);
+	free(ptext);
+	free(ntext);
+	slurm_argv_free(pa);
+	slurm_argv_free(na);
+	return rc;
+}
+
+static void
+rpc_check_done(void *arg, int rc, const struct mlops_error *err)
+{
+	struct rpc_check *k = arg;
+
+	if (rc == 0) {
+		Mlops__Response *resp = rpc_call_response(k->call);
+
+		resp->body_case     = MLOPS__RESPONSE__BODY_CLUSTER_CHECK;
+		resp->cluster_check = k->reply;
+	}
+	rpc_call_complete(k->call, rc, err);
+	free(k);
+}
+
+RPC_HANDLER(rpc_cluster_check)
+{
+	const struct cluster_config *cc;
+	struct rpc_check            *k;
+	int                          rc;
+
+	if ((cc = rpc_cluster_find(call,
+	         req->cluster_check ? req->cluster_check->name : NULL, err))
+	    == NULL) {
+		return err->code;
+	}
+	k        = xcalloc(1, sizeof(*k));
+	k->call  = call;
+	k->cc    = cc;
+	k->pool  = clusters_pool(rpc_call_daemon(call)->d_clusters, cc->name);
+	k->reply = RPC_ALLOC(
+	    call, Mlops__ClusterCheckReply, MLOPS__CLUSTER_CHECK_REPLY__INIT);
+	k->reply->name = rpc_call_strdup(call, cc->name);
+	if ((rc = sshpool_call_async(
+	         k->pool, rpc_check_fn, rpc_check_done, k, err))
+	    < 0) {
+		free(k);
+		return rc;
+	}
+	return RPC_PENDING;
 }

@@ -17,6 +17,9 @@ RPC_HANDLER(rpc_status);
 
 /* rpc_clusters.c */
 RPC_HANDLER(rpc_cluster_list);
+RPC_HANDLER(rpc_cluster_trust);
+RPC_HANDLER(rpc_cluster_gpus);
+RPC_HANDLER(rpc_cluster_check);
 
 /* rpc_projects.c */
 RPC_HANDLER(rpc_project_add);

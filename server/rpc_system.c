@@ -6,6 +6,7 @@
 
 #include <mlops/protocol.h>
 
+#include "clusters.h"
 #include "events.h"
 #include "mlopsd.h"
 #include "rpc_handlers.h"
@@ -54,10 +55,20 @@ RPC_HANDLER(rpc_status)
 	for (size_t i = 0; i < cfg->n_clusters; i++) {
 		Mlops__ClusterStatus *cs = RPC_ALLOC(
 		    call, Mlops__ClusterStatus, MLOPS__CLUSTER_STATUS__INIT);
+		const char     *name     = cfg->clusters[i].name;
+		struct sshpool *pool     = clusters_pool(d->d_clusters, name);
+		struct sshpool_status st = { 0 };
 
-		cs->name  = cfg->clusters[i].name;
-		cs->state = MLOPS__CLUSTER_STATE__CLUSTER_STATE_DISCONNECTED;
-		r->clusters[i] = cs;
+		if (pool != NULL) {
+			sshpool_status(pool, &st);
+		}
+		cs->name            = (char *) name;
+		cs->state           = events_cluster_state(st.state);
+		cs->slurm_version   = rpc_call_strdup(call, st.slurm_version);
+		cs->last_contact_at = (int64_t) st.last_contact;
+		cs->last_error      = rpc_call_strdup(call, st.last_error);
+		cs->last_poll_at    = clusters_last_poll(d->d_clusters, name);
+		r->clusters[i]      = cs;
 	}
 	r->n_config_warnings = cfg->warnings.n;
 	r->config_warnings   = cfg->warnings.v;

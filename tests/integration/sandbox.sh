@@ -1,0 +1,53 @@
+# Shared by the test_sandbox_* scripts: finds the SLURM sandbox that
+# tests/sandbox/up started and fails (never skips) when it is not there.
+# Source after lib.sh and itest_init.
+
+SANDBOX_DIR=${MLOPS_SANDBOX_DIR:-/var/tmp/mlops-sandbox}
+if [ ! -r "$SANDBOX_DIR/sandbox.env" ]; then
+	echo "not ok - the SLURM sandbox is not up ($SANDBOX_DIR/sandbox.env missing): run tests/sandbox/up" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+# shellcheck source=/dev/null
+. "$SANDBOX_DIR/sandbox.env"
+CTL=$MLOPS_SOURCE_DIR/tests/sandbox/ctl
+
+# sandbox_config [EXTRA_YAML]: the sandbox's clusters.yaml (plus extra
+# entries) as this test's daemon configuration.
+sandbox_config() {
+	cp "$MLOPS_SANDBOX_CLUSTERS_YAML" "$XDG_CONFIG_HOME/mlops/clusters.yaml"
+	if [ -n "${1:-}" ]; then
+		printf '%s\n' "$1" >>"$XDG_CONFIG_HOME/mlops/clusters.yaml"
+	fi
+}
+
+# sandbox_ssh CLUSTER CMD...: run CMD as the cluster user.
+sandbox_ssh() {
+	local c=$1 port
+	shift
+	port=$(eval echo "\$MLOPS_SANDBOX_${c^^}_SSH_PORT")
+	ssh -q -i "$MLOPS_SANDBOX_CLIENT_KEY" -p "$port" \
+		-o UserKnownHostsFile="$MLOPS_SANDBOX_KNOWN_HOSTS" -o BatchMode=yes \
+		mlops@127.0.0.1 "$@"
+}
+
+# wait_for SECONDS DESCRIPTION 'SHELL CONDITION': evaluates the condition
+# (in this shell, so functions work) until it holds; counts as one check.
+wait_for() {
+	local secs=$1 what=$2 cond=$3 deadline
+	deadline=$((SECONDS + secs))
+	until eval "$cond" >/dev/null 2>&1; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			not_ok "$what (not within ${secs}s)"
+			return 0
+		fi
+		sleep 0.5
+	done
+	ok "$what"
+}
+
+# cluster_state NAME: its state in `mlops status --json`.
+cluster_state() {
+	"$MLOPS" --no-autostart --json status |
+		json "[c['state'] for c in j['clusters'] if c['name']=='$1'][0]"
+}

@@ -53,7 +53,7 @@ mlops_log_close(void)
 	mlops_log_open(NULL, log_max);
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 mlops_vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	struct timespec ts;

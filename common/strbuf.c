@@ -44,8 +44,9 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 	while (cap < need) {
 		cap *= 2;
 	}
-	sb->buf = xrealloc(sb->buf, cap);
-	sb->cap = cap;
+	sb->buf          = xrealloc(sb->buf, cap);
+	sb->cap          = cap;
+	sb->buf[sb->len] = '\0'; /* a fresh buffer is a valid empty string */
 }
 
 void

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <mlops/client.h>
 #include <mlops/error.h>
@@ -40,6 +41,7 @@ struct cli {
 	bool                  autostart;
 	bool                  debug;
 	int                   timeout_ms;
+	bool                  timeout_given; /* --timeout was on the line */
 	struct mlops_tls_opts tls;
 
 	/* the command being run */
@@ -139,6 +141,10 @@ int cmd_cluster_check(struct cli *cli, int argc, char **argv);
 int cmd_cluster_trust(struct cli *cli, int argc, char **argv);
 int cmd_cluster_gpus(struct cli *cli, int argc, char **argv);
 int cmd_project(struct cli *cli, int argc, char **argv);
+int cmd_launch(struct cli *cli, int argc, char **argv);
+int cmd_jobs(struct cli *cli, int argc, char **argv);
+int cmd_job(struct cli *cli, int argc, char **argv);
+int cmd_cancel(struct cli *cli, int argc, char **argv);
 int cmd_watch(struct cli *cli, int argc, char **argv);
 int cmd_stub(struct cli *cli, int argc, char **argv);
 
@@ -163,5 +169,58 @@ int cli_run_group(struct cli *cli, const struct cmd_spec *table, size_t n,
 /* Shared JSON builder: a ClusterStatus as the status and watch output. */
 struct json_object;
 struct json_object *cmd_status_cluster_json(const Mlops__ClusterStatus *cs);
+
+/**
+ * Subscribes to the daemon's events (connecting first if needed). Prints
+ * a failure; returns an exit code. Caller frees *out with
+ * mlops_sub_close(). In cmd_watch.c.
+ */
+int cmd_watch_subscribe(struct cli *cli, struct mlops_sub **out);
+
+/**
+ * launch --wait: follows `job` (just launched; `sub` was subscribed before
+ * the launch) until it ends, printing its state changes to stderr. Prints
+ * the final job as JSON with --json. Returns the job's exit status
+ * (job_fmt_exit_status()), or an exit code when following failed.
+ * In cmd_launch_wait.c.
+ */
+int cmd_launch_wait(
+    struct cli *cli, struct mlops_sub *sub, const Mlops__Job *job);
+
+/* Parses a job ID argument (a positive integer); prints a usage error. */
+int cmd_job_parse_id(struct cli *cli, const char *s, int64_t *out);
+
+/* ---- job_fmt.c: how a job is shown ------------------------------------ */
+
+struct strbuf;
+
+/**
+ * The job as a JSON object with PRODUCT.md's field names (commit, times as
+ * RFC 3339 or null, -1 counts as null), plus terminal, sweep_id and
+ * expected_start, and sbatch_script when `with_script`. New reference.
+ */
+struct json_object *job_fmt_json(const Mlops__Job *j, bool with_script);
+/**
+ * The state, with the reason in parentheses: for a PENDING job, or for any
+ * state when `any_reason` ("PENDING (Resources)"). Returns buf.
+ */
+char *job_fmt_state(
+    char *buf, size_t len, const Mlops__Job *j, bool any_reason);
+/** "2xa100", "2", or "" for a CPU job. Returns buf. */
+char *job_fmt_gpus(char *buf, size_t len, const Mlops__Job *j);
+/** The Slurm id, "1234" or "1234_5" for an array task; may be "". */
+char *job_fmt_slurm_id(char *buf, size_t len, const Mlops__Job *j);
+/** Seconds run so far (from elapsed_s, else the times), or -1. */
+int64_t job_fmt_elapsed(const Mlops__Job *j, int64_t now);
+/** True when the job has ended (its terminal flag or a terminal state). */
+bool job_fmt_terminal(const Mlops__Job *j);
+/**
+ * The exit status that stands for an ended job: its exit code when above
+ * 0 (255 at most, else 1), otherwise 0 for COMPLETED and 1 for any other
+ * end (FAILED, CANCELLED, TIMEOUT, LOST, SUBMIT_FAILED...).
+ */
+int job_fmt_exit_status(const Mlops__Job *j);
+/** Appends the overrides space-separated, quoted for a shell as needed. */
+void job_fmt_overrides(struct strbuf *out, const Mlops__Job *j);
 
 #endif

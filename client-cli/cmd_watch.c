@@ -26,10 +26,12 @@ const char cmd_watch_usage[]
       "\n"
       "Options:\n"
       "  --json      print one JSON object per line: seq, time, kind\n"
-      "              (\"project\" or \"cluster\"), and an object named after\n"
-      "              the kind: project {change, name}; cluster {name, state,\n"
-      "              slurm_version, last_contact_at, last_poll_at, "
-      "last_error}\n"
+      "              (\"job\", \"project\" or \"cluster\"), and an object "
+      "named\n"
+      "              after the kind: job (as in 'mlops jobs --json') with\n"
+      "              previous_state beside it; project {change, name};\n"
+      "              cluster {name, state, slurm_version, last_contact_at,\n"
+      "              last_poll_at, last_error}\n"
       "  -h, --help  show this help\n";
 
 static volatile sig_atomic_t watch_stop;
@@ -66,6 +68,15 @@ watch_json(const Mlops__Event *ev)
 	    o, "seq", json_object_new_int64((int64_t) ev->seq));
 	json_object_object_add(o, "time", output_json_time(ev->time));
 	switch (ev->body_case) {
+	case MLOPS__EVENT__BODY_JOB:
+		json_object_object_add(
+		    o, "kind", json_object_new_string("job"));
+		json_object_object_add(o, "job",
+		    ev->job->job != NULL ? job_fmt_json(ev->job->job, false)
+		                         : NULL);
+		json_object_object_add(o, "previous_state",
+		    output_json_str(ev->job->previous_state));
+		break;
 	case MLOPS__EVENT__BODY_PROJECT:
 		p = json_object_new_object();
 		json_object_object_add(p, "change",
@@ -92,6 +103,32 @@ watch_json(const Mlops__Event *ev)
 	return o;
 }
 
+/* "<time> job 12 alpha RUNNING (was PENDING)" */
+static int
+watch_job_text(const char *t, const Mlops__JobEvent *je)
+{
+	const Mlops__Job *j = je->job;
+	char              state[320];
+	char              was[96] = "";
+
+	if (j == NULL) {
+		return output_printf("%s job (no job)\n", t);
+	}
+	job_fmt_state(state, sizeof(state), j, true);
+	if (job_fmt_terminal(j) && j->exit_code >= 0) {
+		size_t n = strlen(state);
+
+		snprintf(state + n, sizeof(state) - n, " exit code %d",
+		    j->exit_code);
+	}
+	if (je->previous_state[0] != '\0'
+	    && strcmp(je->previous_state, j->state) != 0) {
+		snprintf(was, sizeof(was), " (was %s)", je->previous_state);
+	}
+	return output_printf("%s job %" PRId64 " %s %s%s\n", t, j->id,
+	    j->project[0] != '\0' ? j->project : "-", state, was);
+}
+
 static int
 watch_text(const Mlops__Event *ev)
 {
@@ -100,6 +137,8 @@ watch_text(const Mlops__Event *ev)
 
 	output_fmt_time(t, ev->time);
 	switch (ev->body_case) {
+	case MLOPS__EVENT__BODY_JOB:
+		return watch_job_text(t, ev->job);
 	case MLOPS__EVENT__BODY_PROJECT:
 		return output_printf("%s project %s %s\n", t,
 		    ev->project->name, watch_change_name(ev->project->change));
@@ -150,24 +189,13 @@ watch_check_seq(struct cli *cli, bool *have_last, uint64_t *last, uint64_t seq)
 }
 
 int
-cmd_watch(struct cli *cli, int argc, char **argv)
+cmd_watch_subscribe(struct cli *cli, struct mlops_sub **out)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS };
-	struct mlops_error         err    = { 0 };
-	struct mlops_sub          *sub    = NULL;
-	struct sigaction           sa;
-	const char                *given;
-	char                      *url  = NULL;
-	bool                       have = false;
-	uint64_t                   last = 0;
-	int                        c, rc;
+	struct mlops_error err = { 0 };
+	const char        *given;
+	char              *url = NULL;
+	int                rc;
 
-	if ((c = cli_getopt(cli, argc, argv, ":h", opts)) != -1) {
-		return c == CLI_GETOPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	}
-	if ((rc = cli_nargs(cli, argc - optind, 0, 0, "")) != 0) {
-		return rc;
-	}
 	if ((rc = cli_connect(cli)) != 0) {
 		return rc;
 	}
@@ -180,13 +208,36 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	if (cli->debug) {
 		fprintf(stderr, "mlops: debug: subscribing to %s\n", url);
 	}
-	rc = mlops_sub_open(&sub, url, &cli->tls, &err);
+	rc = mlops_sub_open(out, url, &cli->tls, &err);
 	free(url);
 	if (rc < 0) {
 		cli_fail(cli, "%s", err.msg);
 		return cli_exit_for(rc, false) == CLI_EXIT_ERROR
 		    ? CLI_EXIT_ERROR
 		    : CLI_EXIT_UNREACHABLE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int
+cmd_watch(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS };
+	struct mlops_error         err    = { 0 };
+	struct mlops_sub          *sub    = NULL;
+	struct sigaction           sa;
+	bool                       have = false;
+	uint64_t                   last = 0;
+	int                        c, rc;
+
+	if ((c = cli_getopt(cli, argc, argv, ":h", opts)) != -1) {
+		return c == CLI_GETOPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	if ((rc = cli_nargs(cli, argc - optind, 0, 0, "")) != 0) {
+		return rc;
+	}
+	if ((rc = cmd_watch_subscribe(cli, &sub)) != 0) {
+		return rc;
 	}
 
 	memset(&sa, 0, sizeof(sa));

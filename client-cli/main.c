@@ -27,7 +27,8 @@ static const char main_usage[]
       "  --json            print one JSON document instead of text\n"
       "  --no-autostart    do not start a local daemon when none answers\n"
       "  --timeout MS      wait at most MS milliseconds for a reply "
-      "(default 30000)\n"
+      "(default 30000;\n"
+      "                    600000 for launch)\n"
       "  --tls-ca FILE     CA certificate for tls+tcp:// ($MLOPS_TLS_CA)\n"
       "  --tls-cert FILE   client certificate ($MLOPS_TLS_CERT)\n"
       "  --tls-key FILE    its private key ($MLOPS_TLS_KEY)\n"
@@ -58,11 +59,11 @@ static const struct cmd_spec main_commands[] = {
 	{ "project", cmd_project,
 	    "add | list | show | sync | remove: local git projects",
 	    cmd_project_usage },
-	{ "launch", cmd_stub, "submit a job", cmd_launch_usage },
-	{ "jobs", cmd_stub, "job history, newest first", cmd_jobs_usage },
-	{ "job", cmd_stub, "show: one job in full", cmd_job_usage },
+	{ "launch", cmd_launch, "submit a job", cmd_launch_usage },
+	{ "jobs", cmd_jobs, "job history, newest first", cmd_jobs_usage },
+	{ "job", cmd_job, "show: one job in full", cmd_job_usage },
 	{ "logs", cmd_stub, "a job's output", cmd_logs_usage },
-	{ "cancel", cmd_stub, "cancel a job", cmd_cancel_usage },
+	{ "cancel", cmd_cancel, "cancel a job", cmd_cancel_usage },
 	{ "watch", cmd_watch, "stream job and cluster events",
 	    cmd_watch_usage },
 	{ "help", main_help, "show the help of a command", main_help_usage },
@@ -174,7 +175,8 @@ main_parse_timeout(struct cli *cli, const char *s)
 		    "number of milliseconds: '%s'",
 		    s);
 	}
-	cli->timeout_ms = (int) v;
+	cli->timeout_ms    = (int) v;
+	cli->timeout_given = true;
 	return CLI_EXIT_OK;
 }
 

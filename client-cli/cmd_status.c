@@ -43,6 +43,10 @@ cmd_status_cluster_json(const Mlops__ClusterStatus *cs)
 	    o, "last_poll_at", output_json_time(cs->last_poll_at));
 	json_object_object_add(
 	    o, "last_error", output_json_str(cs->last_error));
+	json_object_object_add(o, "poll_cycles",
+	    json_object_new_int64((int64_t) cs->poll_cycles));
+	json_object_object_add(o, "poll_commands",
+	    json_object_new_int64((int64_t) cs->poll_commands));
 	return o;
 }
 

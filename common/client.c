@@ -261,12 +261,19 @@ client_finish(nng_msg *msg, uint64_t want_id, Mlops__Response **out,
 	if (rc < 0) {
 		return rc;
 	}
+	if (resp->request_id == 0 && resp->error != NULL) {
+		/* The daemon could not read the request at all. */
+		rc = mlops_response_error(resp, err);
+		mlops__response__free_unpacked(resp, NULL);
+		return rc < 0 ? rc : MLOPS_EPROTO;
+	}
 	if (resp->request_id != want_id) {
+		uint64_t got = resp->request_id;
+
 		mlops__response__free_unpacked(resp, NULL);
 		return mlops_error_set(err, MLOPS_EPROTO,
 		    "reply to request %llu does not match request %llu",
-		    (unsigned long long) resp->request_id,
-		    (unsigned long long) want_id);
+		    (unsigned long long) got, (unsigned long long) want_id);
 	}
 	rc   = mlops_response_error(resp, err);
 	*out = resp;

@@ -16,6 +16,7 @@
 #include <mlops/xmalloc.h>
 
 #include "events.h"
+#include "job_proto.h"
 #include "sshpool.h"
 #include "mlopsd.h"
 #include "listen.h"
@@ -154,5 +155,21 @@ events_cluster(struct events *ev, const char *name,
 	ce.status          = &cs;
 	e.body_case        = MLOPS__EVENT__BODY_CLUSTER;
 	e.cluster          = &ce;
+	events_publish(ev, &e);
+}
+
+void
+events_job(
+    struct events *ev, const struct store_job *job, const char *previous)
+{
+	Mlops__Event    e  = MLOPS__EVENT__INIT;
+	Mlops__JobEvent je = MLOPS__JOB_EVENT__INIT;
+	Mlops__Job      m  = MLOPS__JOB__INIT;
+
+	job_proto_fill(&m, job, false);
+	je.job            = &m;
+	je.previous_state = (char *) (previous ? previous : "");
+	e.body_case       = MLOPS__EVENT__BODY_JOB;
+	e.job             = &je;
 	events_publish(ev, &e);
 }

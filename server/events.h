@@ -41,6 +41,11 @@ Mlops__ClusterState events_cluster_state(int state);
 void events_cluster(struct events *ev, const char *name,
     const struct sshpool_status *st, int64_t last_poll);
 
+struct store_job;
+/** Publishes a job's new state (`previous` may be NULL). */
+void events_job(
+    struct events *ev, const struct store_job *job, const char *previous);
+
 /** The events URL for request URL `url`. Caller frees; NULL if none. */
 char *events_url_for(const char *url);
 

@@ -265,7 +265,7 @@ gpucache_step(void *arg, int rc, struct sshexec_result *res,
 		return;
 	}
 	/* The first empty slot is the step that just finished. */
-	for (i = 0; i < 3 && gc->gc_out[i] != NULL; i++) { }
+	for (i = 0; i < 2 && gc->gc_out[i] != NULL; i++) { }
 	gc->gc_out[i]   = res->stdout_buf;
 	res->stdout_buf = NULL;
 	if (i < 2) {

@@ -25,10 +25,14 @@
 #include "config.h"
 #include "events.h"
 #include "gitinfo.h"
+#include "launch.h"
 #include "listen.h"
+#include "logread.h"
 #include "mlopsd.h"
+#include "poller.h"
 #include "rpc.h"
 #include "store.h"
+#include "store_meta.h"
 
 static void __attribute__((noreturn)) usage(int status)
 {
@@ -330,6 +334,7 @@ main(int argc, char **argv)
 	    MLOPS_VERSION, (long) d.d_pid, d.d_config_path, d.d_state_dir);
 
 	d.d_listeners = listen_set_new();
+	d.d_logread   = logread_new(&d);
 	sshpool_opts_init(&d.d_ssh_opts);
 	if (reconnect_max_s != 0) {
 		d.d_ssh_opts.backoff_max_ms = reconnect_max_s * 1000;
@@ -341,8 +346,11 @@ main(int argc, char **argv)
 	}
 	if (gitinfo_global_init(&err) < 0
 	    || store_open(&st, d.d_db_path, &err) < 0
+	    || store_instance_id(&d.d_instance, st, &err) < 0
 	    || events_start(&d.d_events, &d, &err) < 0
 	    || clusters_start(&d.d_clusters, &d, &err) < 0
+	    || launcher_new(&d.d_launcher) < 0
+	    || poller_start(&d.d_poller, &d, &err) < 0
 	    || rpc_start(&d.d_rpc, &d, &err) < 0
 	    || listen_guard_start(&d, 1000, &err) < 0) {
 		fail(ready_fd, &err);
@@ -365,8 +373,11 @@ main(int argc, char **argv)
 
 	listen_guard_stop(&d);
 	rpc_stop(d.d_rpc);           /* no new requests */
+	poller_stop(d.d_poller);     /* waits for cycles in flight */
+	launcher_free(d.d_launcher); /* waits for launches in flight */
 	clusters_stop(d.d_clusters); /* completes pending calls */
 	rpc_free(d.d_rpc);
+	logread_free(d.d_logread); /* every read has completed */
 	events_stop(d.d_events);
 	listen_set_free(d.d_listeners);
 	/* nng's threads end here; their libgit2 thread state is freed on
@@ -389,6 +400,7 @@ out:
 	free(d.d_tls.key_file);
 	free(d.d_tls.ca_file);
 	free(lock_fds); /* the locks themselves go with the process */
+	free(d.d_instance);
 	mlops_log_close();
 	return status;
 }

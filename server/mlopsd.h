@@ -16,6 +16,9 @@ struct rpc;
 struct events;
 struct listen_set;
 struct clusters;
+struct launcher;
+struct poller;
+struct logread;
 
 struct mlopsd_tls {
 	char *cert_file; /* PEM certificate (chain) for tls+tcp listeners */
@@ -40,9 +43,13 @@ struct mlopsd {
 
 	struct listen_set *d_listeners; /* every nng listener, for the guard */
 	struct clusters   *d_clusters;
+	struct launcher   *d_launcher;
+	struct poller     *d_poller;
 	struct events     *d_events;
 	struct rpc        *d_rpc;
+	struct logread    *d_logread; /* shared job log readers */
 
+	char   *d_instance;   /* this database's instance id (job names) */
 	int64_t d_started_at; /* unix seconds */
 	pid_t   d_pid;
 };

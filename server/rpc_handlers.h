@@ -21,6 +21,12 @@ RPC_HANDLER(rpc_cluster_trust);
 RPC_HANDLER(rpc_cluster_gpus);
 RPC_HANDLER(rpc_cluster_check);
 
+/* rpc_jobs.c */
+RPC_HANDLER(rpc_launch);
+RPC_HANDLER(rpc_jobs);
+RPC_HANDLER(rpc_job_show);
+RPC_HANDLER(rpc_cancel);
+
 /* rpc_projects.c */
 RPC_HANDLER(rpc_project_add);
 RPC_HANDLER(rpc_project_list);

@@ -9,6 +9,7 @@
 #include "clusters.h"
 #include "events.h"
 #include "mlopsd.h"
+#include "poller.h"
 #include "rpc_handlers.h"
 
 RPC_HANDLER(rpc_hello)
@@ -68,7 +69,14 @@ RPC_HANDLER(rpc_status)
 		cs->last_contact_at = (int64_t) st.last_contact;
 		cs->last_error      = rpc_call_strdup(call, st.last_error);
 		cs->last_poll_at    = clusters_last_poll(d->d_clusters, name);
-		r->clusters[i]      = cs;
+		if (d->d_poller != NULL) {
+			struct poller_stats ps;
+
+			poller_stats(d->d_poller, name, &ps);
+			cs->poll_cycles   = ps.cycles;
+			cs->poll_commands = ps.commands;
+		}
+		r->clusters[i] = cs;
 	}
 	r->n_config_warnings = cfg->warnings.n;
 	r->config_warnings   = cfg->warnings.v;

@@ -12,7 +12,8 @@ const struct rpc_method rpc_methods[] = {
 	    rpc_cluster_list },
 	{ MLOPS__REQUEST__BODY_CLUSTER_CHECK, "cluster_check",
 	    rpc_cluster_check },
-	{ MLOPS__REQUEST__BODY_CLUSTER_GPUS, "cluster_gpus", rpc_cluster_gpus },
+	{ MLOPS__REQUEST__BODY_CLUSTER_GPUS, "cluster_gpus",
+	    rpc_cluster_gpus },
 	{ MLOPS__REQUEST__BODY_CLUSTER_TRUST, "cluster_trust",
 	    rpc_cluster_trust },
 	{ MLOPS__REQUEST__BODY_PROJECT_ADD, "project_add", rpc_project_add },
@@ -24,6 +25,10 @@ const struct rpc_method rpc_methods[] = {
 	    rpc_project_sync },
 	{ MLOPS__REQUEST__BODY_PROJECT_REMOVE, "project_remove",
 	    rpc_project_remove },
+	{ MLOPS__REQUEST__BODY_LAUNCH, "launch", rpc_launch },
+	{ MLOPS__REQUEST__BODY_JOBS, "jobs", rpc_jobs },
+	{ MLOPS__REQUEST__BODY_JOB_SHOW, "job_show", rpc_job_show },
+	{ MLOPS__REQUEST__BODY_CANCEL, "cancel", rpc_cancel },
 };
 
 const size_t rpc_methods_count = sizeof(rpc_methods) / sizeof(rpc_methods[0]);

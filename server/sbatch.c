@@ -166,7 +166,7 @@ sbatch_render_directives(
 	int   rc;
 	int   tasks = spec->gpus_per_node > 0 ? spec->gpus_per_node : 1;
 
-	snprintf(buf, sizeof(buf), "mlops-%" PRId64, spec->job_id);
+	sbatch_job_name(buf, sizeof(buf), spec->instance, spec->job_id);
 	if ((rc = sbatch_directive(sb, "job-name", buf, err)) < 0
 	    || (rc = sbatch_directive(sb, "partition", spec->partition, err))
 	        < 0) {
@@ -209,7 +209,13 @@ sbatch_render_directives(
 	        < 0) {
 		goto out;
 	}
-	snprintf(buf, sizeof(buf), "mlops-id=%" PRId64, spec->job_id);
+	{
+		char name[64];
+
+		sbatch_job_name(
+		    name, sizeof(name), spec->instance, spec->job_id);
+		snprintf(buf, sizeof(buf), "mlops-id=%s", name + 6);
+	}
 	if ((rc = sbatch_directive(sb, "comment", buf, err)) < 0
 	    || (rc = sbatch_directive(sb, "chdir", spec->job_dir, err)) < 0) {
 		goto out;
@@ -306,12 +312,15 @@ sbatch_render_environment(struct strbuf *sb, const struct sbatch_spec *spec)
 	sbatch_export(sb, "MLOPS_PROJECT", spec->project);
 	sbatch_export(sb, "MLOPS_CLUSTER", spec->cluster);
 	sbatch_export(sb, "MLOPS_COMMIT", spec->commit);
-	snprintf(buf, sizeof(buf), "mlops-%" PRId64, spec->job_id);
+	sbatch_job_name(buf, sizeof(buf), spec->instance, spec->job_id);
 	sbatch_export(sb, "WANDB_RUN_GROUP", buf);
 	/* Stable across requeues: made of the cluster and the id only (and
 	 * the task index, each array task being its own run). The cluster is
 	 * [A-Za-z0-9._-]+, safe inside double quotes. */
-	run_id = xasprintf("mlops-%s-%" PRId64, spec->cluster, spec->job_id);
+	run_id = spec->instance != NULL
+	    ? xasprintf("mlops-%s-%s-%" PRId64, spec->instance, spec->cluster,
+	        spec->job_id)
+	    : xasprintf("mlops-%s-%" PRId64, spec->cluster, spec->job_id);
 	if (spec->array == NULL) {
 		sbatch_export(sb, "WANDB_RUN_ID", run_id);
 	} else {
@@ -614,4 +623,15 @@ out:
 	}
 	strbuf_fini(&script);
 	return rc;
+}
+
+char *
+sbatch_job_name(char *buf, size_t len, const char *instance, int64_t job_id)
+{
+	if (instance != NULL) {
+		snprintf(buf, len, "mlops-%s-%" PRId64, instance, job_id);
+	} else {
+		snprintf(buf, len, "mlops-%" PRId64, job_id);
+	}
+	return buf;
 }

@@ -55,6 +55,10 @@ struct sbatch_array {
 struct sbatch_spec {
 	/* identity */
 	int64_t     job_id;      /* Mission Control's id, > 0: names the job */
+	const char *instance;    /* the daemon's instance id ([0-9a-f]{4,16}),
+	                            part of the job name so that two daemons (or
+	                            a fresh database) never share job names;
+	                            NULL: none */
 	const char *project;     /* any non-empty text; MLOPS_PROJECT */
 	const char *cluster;     /* [A-Za-z0-9._-]+; part of WANDB_RUN_ID */
 	const char *commit;      /* hex sha, 7..64 digits; MLOPS_COMMIT */
@@ -144,6 +148,13 @@ int sbatch_validate(const struct sbatch_spec *spec, struct mlops_error *err);
  * Static; never NULL.
  */
 const char *sbatch_default_template(void);
+
+/**
+ * The Slurm job name of a job: "mlops-<instance>-<id>", or "mlops-<id>"
+ * without an instance. Returns `buf`.
+ */
+char *sbatch_job_name(
+    char *buf, size_t len, const char *instance, int64_t job_id);
 
 /**
  * Validates `spec`, then renders its script from `template_text` (NULL:

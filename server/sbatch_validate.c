@@ -401,6 +401,13 @@ sbatch_validate(const struct sbatch_spec *spec, struct mlops_error *err)
 		return mlops_error_set_field(err, MLOPS_EINVAL, "job_id",
 		    "job_id: %" PRId64 " must be > 0", spec->job_id);
 	}
+	if (spec->instance != NULL
+	    && (strlen(spec->instance) < 4 || strlen(spec->instance) > 16
+	        || strspn(spec->instance, "0123456789abcdef")
+	            != strlen(spec->instance))) {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "instance",
+		    "instance: expected 4 to 16 lowercase hex digits");
+	}
 	if (spec->project == NULL || spec->project[0] == '\0') {
 		return mlops_error_set_field(
 		    err, MLOPS_EINVAL, "project", "project: required");

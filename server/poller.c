@@ -1,0 +1,589 @@
+/*
+ * Poll scheduling on the poller thread; the cycles themselves are chains
+ * of asynchronous commands on each cluster's SSH worker, so an unreachable
+ * cluster never delays another's polls. Each cluster's cycle owns a store
+ * connection of its own; only one cycle per cluster runs at a time.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mlops/log.h>
+#include <mlops/xmalloc.h>
+
+#include "clusters.h"
+#include "events.h"
+#include "launch.h"
+#include "mlopsd.h"
+#include "poller.h"
+#include "sbatch.h"
+#include "slurm_cmd.h"
+#include "slurm_parse.h"
+#include "slurm_state.h"
+#include "store.h"
+
+/* A SUBMITTING job left by a dead daemon is given up after this long. */
+#define POLLER_RECONCILE_GRACE_S 60
+#define POLLER_SACCT_DAYS        7
+
+enum poll_step {
+	POLL_BY_NAME_SQUEUE,
+	POLL_BY_NAME_SACCT,
+	POLL_SQUEUE,
+	POLL_SACCT,
+	POLL_SCONTROL,
+};
+
+struct poll_cluster {
+	struct poller               *pc_p;
+	const struct cluster_config *pc_cc;
+	struct sshpool              *pc_pool;
+	struct store                *pc_st;
+	/* under p_mtx */
+	bool                pc_busy;
+	bool                pc_kick;
+	int64_t             pc_next_at;
+	struct poller_stats pc_stats;
+	bool                pc_no_accounting;
+	/* the cycle in flight (worker thread only) */
+	struct store_job **pc_active;
+	size_t             pc_n_active;
+	bool              *pc_seen;
+	struct store_job **pc_subm;
+	size_t             pc_n_subm;
+	bool              *pc_subm_seen;
+	enum poll_step     pc_step;
+	unsigned           pc_cmds;
+};
+
+struct poller {
+	struct mlopsd       *p_d;
+	struct poll_cluster *p_v;
+	size_t               p_n;
+	pthread_mutex_t      p_mtx;
+	pthread_cond_t       p_cv;
+	pthread_t            p_thread;
+	bool                 p_stop;
+	unsigned             p_inflight;
+};
+
+static void poller_next(struct poll_cluster *pc);
+
+static long
+poller_utc_offset(void)
+{
+	return 0; /* Slurm prints local time; see slurm_parse_time(). */
+}
+
+/* Applies one observed Slurm row to the job with that Slurm id. */
+static void
+poller_apply(struct poll_cluster *pc, const struct slurm_job *r)
+{
+	struct store_job_update u       = { 0 };
+	struct mlops_error      err     = { 0 };
+	struct store_job       *job     = NULL;
+	int64_t                 id      = 0;
+	bool                    changed = false;
+
+	if (r->state < 0) {
+		log_warn("cluster %s: job %s has a state Mission Control does "
+		         "not know: %s",
+		    pc->pc_cc->name, r->job_id, r->state_raw);
+		return;
+	}
+	u.cluster      = pc->pc_cc->name;
+	u.slurm_job_id = r->job_id;
+	u.state        = job_state_name((enum job_state) r->state);
+	u.reason       = r->reason;
+	u.exit_code    = r->exit_code;
+	u.node_list    = r->node_list;
+	u.started_at   = r->start_time;
+	u.ended_at     = r->end_time;
+	u.elapsed_s    = r->elapsed_s;
+	if (store_job_update(pc->pc_st, &u, &id, &changed, &err) < 0) {
+		log_warn("cluster %s: job %s: %s", pc->pc_cc->name, r->job_id,
+		    err.msg);
+		return;
+	}
+	if (changed && store_job_get(&job, pc->pc_st, id, NULL) == 0) {
+		events_job(pc->pc_p->p_d->d_events, job, NULL);
+		store_job_free(job);
+	}
+}
+
+/* Marks the rows of `text` (squeue or sacct output) as seen, applies them. */
+static void
+poller_rows(struct poll_cluster *pc, const struct slurm_jobs *jobs)
+{
+	for (size_t i = 0; i < jobs->n; i++) {
+		const struct slurm_job *r = &jobs->v[i];
+
+		for (size_t k = 0; k < pc->pc_n_active; k++) {
+			if (strcmp(pc->pc_active[k]->slurm_job_id, r->job_id)
+			    == 0) {
+				pc->pc_seen[k] = true;
+				poller_apply(pc, r);
+			}
+		}
+	}
+}
+
+/* Adopts a SUBMITTING job found by its name: it did reach Slurm. */
+static void
+poller_adopt(struct poll_cluster *pc, const struct slurm_jobs *jobs)
+{
+	struct mlops_error err = { 0 };
+
+	for (size_t i = 0; i < jobs->n; i++) {
+		const struct slurm_job *r = &jobs->v[i];
+
+		for (size_t k = 0; k < pc->pc_n_subm; k++) {
+			char name[64];
+
+			sbatch_job_name(name, sizeof(name),
+			    pc->pc_p->p_d->d_instance, pc->pc_subm[k]->id);
+			if (pc->pc_subm_seen[k] || r->name == NULL
+			    || strcmp(r->name, name) != 0) {
+				continue;
+			}
+			pc->pc_subm_seen[k] = true;
+			log_info("job %lld: found on %s as Slurm job %s after "
+			         "a restart",
+			    (long long) pc->pc_subm[k]->id, pc->pc_cc->name,
+			    r->job_id);
+			if (store_job_set_submitted(pc->pc_st,
+			        pc->pc_subm[k]->id, r->job_id, r->submit_time,
+			        &err)
+			    == 0) {
+				poller_apply(pc, r);
+			}
+		}
+	}
+}
+
+/* SUBMITTING jobs Slurm has never heard of: give up after the grace. */
+static void
+poller_give_up(struct poll_cluster *pc)
+{
+	int64_t now = (int64_t) time(NULL);
+
+	for (size_t k = 0; k < pc->pc_n_subm; k++) {
+		struct store_job *j = pc->pc_subm[k], *after = NULL;
+
+		if (pc->pc_subm_seen[k]
+		    || now - j->created_at < POLLER_RECONCILE_GRACE_S) {
+			continue;
+		}
+		store_job_set_submit_failed(pc->pc_st, j->id,
+		    "the daemon stopped before sbatch answered, and Slurm "
+		    "has no job of that name: it was never submitted",
+		    NULL);
+		if (store_job_get(&after, pc->pc_st, j->id, NULL) == 0) {
+			events_job(
+			    pc->pc_p->p_d->d_events, after, "SUBMITTING");
+			store_job_free(after);
+		}
+	}
+}
+
+/* Active jobs neither squeue nor accounting knows: LOST. */
+static void
+poller_lost(struct poll_cluster *pc)
+{
+	for (size_t k = 0; k < pc->pc_n_active; k++) {
+		struct store_job *after   = NULL;
+		bool              changed = false;
+
+		if (pc->pc_seen[k]) {
+			continue;
+		}
+		if (store_job_set_state(pc->pc_st, pc->pc_active[k]->id,
+		        "LOST",
+		        "Slurm no longer knows the job and no accounting "
+		        "record says how it ended",
+		        &changed, NULL)
+		        == 0
+		    && changed
+		    && store_job_get(
+		           &after, pc->pc_st, pc->pc_active[k]->id, NULL)
+		        == 0) {
+			events_job(pc->pc_p->p_d->d_events, after, NULL);
+			store_job_free(after);
+		}
+	}
+}
+
+static void
+poller_finish(struct poll_cluster *pc)
+{
+	struct poller *p = pc->pc_p;
+
+	store_job_list_free(pc->pc_active, pc->pc_n_active);
+	store_job_list_free(pc->pc_subm, pc->pc_n_subm);
+	free(pc->pc_seen);
+	free(pc->pc_subm_seen);
+	pc->pc_active = pc->pc_subm = NULL;
+	pc->pc_seen = pc->pc_subm_seen = NULL;
+	pc->pc_n_active = pc->pc_n_subm = 0;
+	pthread_mutex_lock(&p->p_mtx);
+	pc->pc_stats.cycles++;
+	pc->pc_stats.commands += pc->pc_cmds;
+	pc->pc_stats.last_poll = (int64_t) time(NULL);
+	pc->pc_busy            = false;
+	pc->pc_next_at = pc->pc_stats.last_poll + pc->pc_cc->poll_interval;
+	p->p_inflight--;
+	pthread_cond_broadcast(&p->p_cv);
+	pthread_mutex_unlock(&p->p_mtx);
+	clusters_set_last_poll(
+	    p->p_d->d_clusters, pc->pc_cc->name, pc->pc_stats.last_poll);
+}
+
+static void
+poller_done(void *arg, int rc, struct sshexec_result *res,
+    const struct mlops_error *err)
+{
+	struct poll_cluster *pc   = arg;
+	struct slurm_jobs    jobs = { 0 };
+	struct mlops_error   perr = { 0 };
+
+	if (rc < 0) {
+		/* Unreachable: try again next interval; nothing changes. */
+		log_debug("cluster %s: poll: %s", pc->pc_cc->name, err->msg);
+		poller_finish(pc);
+		return;
+	}
+	if (res->exit_status != 0) {
+		slurm_parse_error(res->stderr_buf, &perr);
+		if (pc->pc_step == POLL_SACCT
+		    && strstr(
+		        res->stderr_buf, "accounting storage is disabled")) {
+			pc->pc_no_accounting = true;
+			pc->pc_step          = POLL_SCONTROL;
+			poller_next(pc);
+			return;
+		}
+		log_warn("cluster %s: poll: %s", pc->pc_cc->name, perr.msg);
+		poller_finish(pc);
+		return;
+	}
+	switch (pc->pc_step) {
+	case POLL_BY_NAME_SQUEUE:
+		rc = slurm_parse_squeue(
+		    &jobs, res->stdout_buf, poller_utc_offset(), &perr);
+		if (rc == 0) {
+			poller_adopt(pc, &jobs);
+		}
+		pc->pc_step = POLL_BY_NAME_SACCT;
+		break;
+	case POLL_BY_NAME_SACCT:
+		rc = slurm_parse_sacct(
+		    &jobs, res->stdout_buf, poller_utc_offset(), &perr);
+		if (rc == 0) {
+			poller_adopt(pc, &jobs);
+			poller_give_up(pc);
+		}
+		pc->pc_step = POLL_SQUEUE;
+		break;
+	case POLL_SQUEUE:
+		rc = slurm_parse_squeue(
+		    &jobs, res->stdout_buf, poller_utc_offset(), &perr);
+		if (rc == 0) {
+			poller_rows(pc, &jobs);
+		}
+		pc->pc_step
+		    = pc->pc_no_accounting ? POLL_SCONTROL : POLL_SACCT;
+		break;
+	case POLL_SACCT:
+	case POLL_SCONTROL:
+		rc = pc->pc_step == POLL_SACCT
+		    ? slurm_parse_sacct(
+		        &jobs, res->stdout_buf, poller_utc_offset(), &perr)
+		    : slurm_parse_show_job(
+		        &jobs, res->stdout_buf, poller_utc_offset(), &perr);
+		if (rc == 0) {
+			poller_rows(pc, &jobs);
+			poller_lost(pc);
+		}
+		slurm_jobs_fini(&jobs);
+		if (rc < 0) {
+			log_warn(
+			    "cluster %s: poll: %s", pc->pc_cc->name, perr.msg);
+		}
+		poller_finish(pc);
+		return;
+	}
+	slurm_jobs_fini(&jobs);
+	if (rc < 0) {
+		log_warn("cluster %s: poll: %s", pc->pc_cc->name, perr.msg);
+		poller_finish(pc);
+		return;
+	}
+	poller_next(pc);
+}
+
+/* Queues the command of the current step, skipping steps with no work. */
+static void
+poller_next(struct poll_cluster *pc)
+{
+	char              **argv = NULL;
+	const char        **v    = NULL;
+	size_t              n    = 0;
+	struct mlops_error  err  = { 0 };
+	struct sshexec_opts opts;
+	int                 rc = 0;
+
+	for (;;) {
+		switch (pc->pc_step) {
+		case POLL_BY_NAME_SQUEUE:
+		case POLL_BY_NAME_SACCT:
+			if (pc->pc_n_subm == 0) {
+				pc->pc_step = POLL_SQUEUE;
+				continue;
+			}
+			v = xcalloc(pc->pc_n_subm + 1, sizeof(char *));
+			for (size_t k = 0; k < pc->pc_n_subm; k++) {
+				if (!pc->pc_subm_seen[k]) {
+					char name[64];
+
+					v[n++] = xstrdup(
+					    sbatch_job_name(name, sizeof(name),
+					        pc->pc_p->p_d->d_instance,
+					        pc->pc_subm[k]->id));
+				}
+			}
+			if (n == 0) {
+				free(v);
+				v           = NULL;
+				pc->pc_step = POLL_SQUEUE;
+				continue;
+			}
+			rc = pc->pc_step == POLL_BY_NAME_SQUEUE
+			    ? slurm_cmd_squeue_by_name(&argv, v, n, &err)
+			    : slurm_cmd_sacct_by_name(
+			        &argv, v, n, POLLER_SACCT_DAYS, &err);
+			break;
+		case POLL_SQUEUE:
+		case POLL_SACCT:
+			v = xcalloc(pc->pc_n_active + 1, sizeof(char *));
+			for (size_t k = 0; k < pc->pc_n_active; k++) {
+				if (pc->pc_step == POLL_SQUEUE
+				    || !pc->pc_seen[k]) {
+					v[n++] = xstrdup(
+					    pc->pc_active[k]->slurm_job_id);
+				}
+			}
+			if (n == 0) {
+				free(v);
+				poller_finish(pc);
+				return;
+			}
+			rc = pc->pc_step == POLL_SQUEUE
+			    ? slurm_cmd_poll(&argv, v, n, &err)
+			    : slurm_cmd_sacct(&argv, v, n, &err);
+			break;
+		case POLL_SCONTROL:
+			argv    = xcalloc(5, sizeof(char *));
+			argv[0] = xstrdup("scontrol");
+			argv[1] = xstrdup("-o");
+			argv[2] = xstrdup("show");
+			argv[3] = xstrdup("job");
+			break;
+		}
+		break;
+	}
+	for (size_t k = 0; k < n; k++) {
+		free((char *) v[k]);
+	}
+	free(v);
+	if (rc < 0) {
+		log_warn("cluster %s: poll: %s", pc->pc_cc->name, err.msg);
+		poller_finish(pc);
+		return;
+	}
+	sshexec_opts_init(&opts);
+	opts.timeout_ms = 60000;
+	opts.max_stdout = 32u << 20;
+	pc->pc_cmds++;
+	if (sshpool_exec_async(pc->pc_pool, (const char *const *) argv, &opts,
+	        poller_done, pc, &err)
+	    < 0) {
+		log_warn("cluster %s: poll: %s", pc->pc_cc->name, err.msg);
+		slurm_argv_free(argv);
+		poller_finish(pc);
+		return;
+	}
+	slurm_argv_free(argv);
+}
+
+/* Starts a cycle of `pc` if it has work. Poller thread, p_mtx not held. */
+static void
+poller_cycle(struct poll_cluster *pc)
+{
+	struct poller     *p   = pc->pc_p;
+	struct store_job **all = NULL;
+	size_t             n   = 0;
+	struct mlops_error err = { 0 };
+
+	if (store_job_list_active(&pc->pc_active, &pc->pc_n_active, pc->pc_st,
+	        pc->pc_cc->name, &err)
+	    < 0) {
+		log_warn("poller: %s", err.msg);
+		goto idle;
+	}
+	if (store_job_list_submitting(&all, &n, pc->pc_st, &err) == 0) {
+		pc->pc_subm = xcalloc(n ? n : 1, sizeof(*pc->pc_subm));
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(all[i]->cluster, pc->pc_cc->name) == 0
+			    && !launcher_in_flight(
+			        p->p_d->d_launcher, all[i]->id)) {
+				pc->pc_subm[pc->pc_n_subm++] = all[i];
+				all[i]                       = NULL;
+			}
+		}
+		store_job_list_free(all, n);
+	}
+	if (pc->pc_n_active == 0 && pc->pc_n_subm == 0) {
+		/* Nothing live on this cluster: no command at all. */
+		store_job_list_free(pc->pc_active, 0);
+		free(pc->pc_subm);
+		pc->pc_active = NULL;
+		pc->pc_subm   = NULL;
+		goto idle;
+	}
+	pc->pc_seen      = xcalloc(pc->pc_n_active + 1, sizeof(bool));
+	pc->pc_subm_seen = xcalloc(pc->pc_n_subm + 1, sizeof(bool));
+	pc->pc_step      = POLL_BY_NAME_SQUEUE;
+	pc->pc_cmds      = 0;
+	poller_next(pc);
+	return;
+idle:
+	pthread_mutex_lock(&p->p_mtx);
+	pc->pc_busy    = false;
+	pc->pc_next_at = (int64_t) time(NULL) + pc->pc_cc->poll_interval;
+	p->p_inflight--;
+	pthread_cond_broadcast(&p->p_cv);
+	pthread_mutex_unlock(&p->p_mtx);
+}
+
+static void *
+poller_main(void *arg)
+{
+	struct poller  *p = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&p->p_mtx);
+	while (!p->p_stop) {
+		int64_t now = (int64_t) time(NULL);
+
+		for (size_t i = 0; i < p->p_n; i++) {
+			struct poll_cluster *pc = &p->p_v[i];
+
+			if (pc->pc_busy
+			    || (!pc->pc_kick && now < pc->pc_next_at)) {
+				continue;
+			}
+			pc->pc_busy = true;
+			pc->pc_kick = false;
+			p->p_inflight++;
+			pthread_mutex_unlock(&p->p_mtx);
+			poller_cycle(pc);
+			pthread_mutex_lock(&p->p_mtx);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&p->p_cv, &p->p_mtx, &ts);
+	}
+	pthread_mutex_unlock(&p->p_mtx);
+	return NULL;
+}
+
+int
+poller_start(struct poller **out, struct mlopsd *d, struct mlops_error *err)
+{
+	struct poller *p = xcalloc(1, sizeof(*p));
+	int            rc;
+
+	p->p_d = d;
+	p->p_n = d->d_cfg->n_clusters;
+	p->p_v = xcalloc(p->p_n ? p->p_n : 1, sizeof(*p->p_v));
+	pthread_mutex_init(&p->p_mtx, NULL);
+	pthread_cond_init(&p->p_cv, NULL);
+	for (size_t i = 0; i < p->p_n; i++) {
+		struct poll_cluster *pc = &p->p_v[i];
+
+		pc->pc_p    = p;
+		pc->pc_cc   = &d->d_cfg->clusters[i];
+		pc->pc_pool = clusters_pool(d->d_clusters, pc->pc_cc->name);
+		if ((rc = store_open(&pc->pc_st, d->d_db_path, err)) < 0) {
+			p->p_stop = true; /* no thread to join */
+			poller_stop(p);
+			return rc;
+		}
+	}
+	if (pthread_create(&p->p_thread, NULL, poller_main, p) != 0) {
+		p->p_stop = true; /* nothing to join */
+		poller_stop(p);
+		return mlops_error_set(
+		    err, MLOPS_ERROR, "cannot start the poller");
+	}
+	*out = p;
+	return 0;
+}
+
+void
+poller_stop(struct poller *p)
+{
+	struct timespec ts;
+
+	if (p == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&p->p_mtx);
+	if (!p->p_stop) {
+		p->p_stop = true;
+		pthread_cond_broadcast(&p->p_cv);
+		pthread_mutex_unlock(&p->p_mtx);
+		pthread_join(p->p_thread, NULL);
+		pthread_mutex_lock(&p->p_mtx);
+	}
+	/* Cycles in flight end when their pool answers or stops. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 70;
+	while (p->p_inflight > 0
+	    && pthread_cond_timedwait(&p->p_cv, &p->p_mtx, &ts) == 0) { }
+	pthread_mutex_unlock(&p->p_mtx);
+	for (size_t i = 0; i < p->p_n; i++) {
+		store_close(p->p_v[i].pc_st);
+	}
+	pthread_mutex_destroy(&p->p_mtx);
+	pthread_cond_destroy(&p->p_cv);
+	free(p->p_v);
+	free(p);
+}
+
+void
+poller_kick(struct poller *p, const char *cluster)
+{
+	pthread_mutex_lock(&p->p_mtx);
+	for (size_t i = 0; i < p->p_n; i++) {
+		if (strcmp(p->p_v[i].pc_cc->name, cluster) == 0) {
+			p->p_v[i].pc_kick = true;
+		}
+	}
+	pthread_cond_broadcast(&p->p_cv);
+	pthread_mutex_unlock(&p->p_mtx);
+}
+
+void
+poller_stats(struct poller *p, const char *cluster, struct poller_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&p->p_mtx);
+	for (size_t i = 0; i < p->p_n; i++) {
+		if (strcmp(p->p_v[i].pc_cc->name, cluster) == 0) {
+			*out = p->p_v[i].pc_stats;
+		}
+	}
+	pthread_mutex_unlock(&p->p_mtx);
+}

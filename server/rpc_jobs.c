@@ -1,0 +1,429 @@
+/*
+ * Job methods: launch, list, show and cancel. Listing and showing read the
+ * store inline; launch runs on a launch thread (launch.c); cancel and the
+ * expected start of a pending job run as async work on the cluster's SSH
+ * worker. Wire types are converted here and in job_proto.c only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <mlops/xmalloc.h>
+
+#include "clusters.h"
+#include "events.h"
+#include "job_proto.h"
+#include "launch.h"
+#include "mlopsd.h"
+#include "poller.h"
+#include "rpc_handlers.h"
+#include "slurm_cmd.h"
+#include "slurm_parse.h"
+#include "slurm_state.h"
+#include "sshpool.h"
+#include "store.h"
+
+/* A job for a reply: converted, with the store_job kept until sent. */
+static Mlops__Job *
+rpc_job(struct rpc_call *call, struct store_job *j, bool with_script)
+{
+	Mlops__Job *m = RPC_ALLOC(call, Mlops__Job, MLOPS__JOB__INIT);
+
+	job_proto_fill(m, j, with_script);
+	rpc_call_keep(call, j); /* the struct itself */
+	/* Its members are freed by the arena too: hand them over. */
+	rpc_call_keep(call, j->project);
+	rpc_call_keep(call, j->cluster);
+	rpc_call_keep(call, j->partition);
+	rpc_call_keep(call, j->slurm_job_id);
+	rpc_call_keep(call, j->state);
+	rpc_call_keep(call, j->reason);
+	rpc_call_keep(call, j->description);
+	rpc_call_keep(call, j->commit_sha);
+	rpc_call_keep(call, j->branch);
+	for (size_t i = 0; i < j->n_overrides; i++) {
+		rpc_call_keep(call, j->overrides[i]);
+	}
+	rpc_call_keep(call, j->overrides);
+	rpc_call_keep(call, j->config_name);
+	rpc_call_keep(call, j->gpu_type);
+	rpc_call_keep(call, j->mem);
+	rpc_call_keep(call, j->time_limit);
+	rpc_call_keep(call, j->node_list);
+	rpc_call_keep(call, j->wandb_url);
+	rpc_call_keep(call, j->work_dir);
+	rpc_call_keep(call, j->stdout_path);
+	rpc_call_keep(call, j->stderr_path);
+	rpc_call_keep(call, j->sbatch_script);
+	rpc_call_keep(call, j->submit_error);
+	return m;
+}
+
+/* --- launch ----------------------------------------------------------------
+ */
+
+static void
+rpc_launch_done(void *arg, int rc, struct store_job *job, int64_t job_id,
+    const struct mlops_error *err)
+{
+	struct rpc_call *call = arg;
+
+	if (rc == 0) {
+		Mlops__Response    *resp = rpc_call_response(call);
+		Mlops__LaunchReply *r    = RPC_ALLOC(
+		       call, Mlops__LaunchReply, MLOPS__LAUNCH_REPLY__INIT);
+
+		r->job          = rpc_job(call, job, true);
+		resp->body_case = MLOPS__RESPONSE__BODY_LAUNCH;
+		resp->launch    = r;
+		rpc_call_complete(call, 0, NULL);
+		return;
+	}
+	if (job_id != 0) {
+		/* Recorded as SUBMIT_FAILED: say which job to look at. */
+		struct mlops_error e = *err;
+
+		mlops_error_set_field(&e, rc, err->field,
+		    "job %lld failed to submit: %s", (long long) job_id,
+		    err->msg);
+		rpc_call_complete(call, rc, &e);
+		return;
+	}
+	rpc_call_complete(call, rc, err);
+}
+
+RPC_HANDLER(rpc_launch)
+{
+	const Mlops__LaunchRequest *q  = req->launch;
+	struct launch_request       lr = { 0 };
+	int                         rc;
+
+	if (q == NULL) {
+		return mlops_error_set(err, MLOPS_EPROTO, "empty launch");
+	}
+	lr.project       = q->project;
+	lr.cluster       = q->cluster;
+	lr.partition     = q->partition;
+	lr.gpus          = q->gpus;
+	lr.gpu_type      = q->gpu_type;
+	lr.nodes         = q->nodes;
+	lr.cpus_per_task = q->cpus_per_task;
+	lr.mem           = q->mem;
+	lr.time_limit    = q->time_limit;
+	lr.description   = q->description;
+	lr.config_name   = q->config_name;
+	lr.overrides     = (const char *const *) q->overrides;
+	lr.n_overrides   = q->n_overrides;
+	lr.allow_dirty   = q->allow_dirty;
+	lr.dry_run       = q->dry_run;
+	if ((rc = launch_start(
+	         rpc_call_daemon(call), &lr, rpc_launch_done, call, err))
+	    < 0) {
+		return rc;
+	}
+	return RPC_PENDING;
+}
+
+/* --- list and show ------------------------------------------------------- */
+
+static const char *
+rpc_opt(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+RPC_HANDLER(rpc_jobs)
+{
+	const Mlops__JobsRequest *q = req->jobs;
+	struct store_job_filter   f = { 0 };
+	struct store_job        **v = NULL;
+	size_t                    n = 0;
+	Mlops__JobsReply         *r;
+	int                       rc;
+
+	if (q != NULL) {
+		f.project   = rpc_opt(q->project);
+		f.cluster   = rpc_opt(q->cluster);
+		f.state     = rpc_opt(q->state);
+		f.search    = rpc_opt(q->search);
+		f.sweep_id  = q->sweep_id;
+		f.before_id = q->before_id;
+		f.limit     = q->limit;
+	}
+	if (f.limit < 0 || f.limit > 1000) {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "limit", "limit: must be 1 to 1000");
+	}
+	if ((rc = store_job_list(&v, &n, rpc_call_store(call), &f, err)) < 0) {
+		return rc;
+	}
+	r         = RPC_ALLOC(call, Mlops__JobsReply, MLOPS__JOBS_REPLY__INIT);
+	r->jobs   = rpc_call_alloc(call, (n ? n : 1) * sizeof(*r->jobs));
+	r->n_jobs = n;
+	for (size_t i = 0; i < n; i++) {
+		r->jobs[i] = rpc_job(call, v[i], false);
+	}
+	if (n > 0 && n == (size_t) (f.limit ? f.limit : 50)) {
+		r->next_before_id = v[n - 1]->id;
+	}
+	free(v); /* the jobs themselves now belong to the call */
+	resp->body_case = MLOPS__RESPONSE__BODY_JOBS;
+	resp->jobs      = r;
+	return 0;
+}
+
+/* A pending job's expected start, asked of Slurm on demand. */
+struct rpc_start {
+	struct rpc_call *call;
+	Mlops__Job      *job;
+};
+
+static void
+rpc_start_done(void *arg, int rc, struct sshexec_result *res,
+    const struct mlops_error *err)
+{
+	struct rpc_start   *s    = arg;
+	struct slurm_starts st   = { 0 };
+	Mlops__Response    *resp = rpc_call_response(s->call);
+
+	(void) err;
+	if (rc == 0 && res->exit_status == 0
+	    && slurm_parse_start(&st, res->stdout_buf, 0, NULL) == 0
+	    && st.n > 0 && st.v[0].start_time > 0) {
+		char      buf[32];
+		struct tm tm;
+		time_t    t = (time_t) st.v[0].start_time;
+
+		gmtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		s->job->expected_start = rpc_call_strdup(s->call, buf);
+	}
+	slurm_starts_fini(&st);
+	/* Without an estimate the job is still worth showing. */
+	(void) resp;
+	rpc_call_complete(s->call, 0, NULL);
+	free(s);
+}
+
+RPC_HANDLER(rpc_job_show)
+{
+	struct store_job    *j = NULL;
+	Mlops__JobShowReply *r;
+	struct sshpool      *pool;
+	char               **argv = NULL;
+	int                  rc;
+
+	if (req->job_show == NULL || req->job_show->id <= 0) {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "id", "id: a job id is required");
+	}
+	if ((rc = store_job_get(
+	         &j, rpc_call_store(call), req->job_show->id, err))
+	    < 0) {
+		return rc;
+	}
+	r = RPC_ALLOC(call, Mlops__JobShowReply, MLOPS__JOB_SHOW_REPLY__INIT);
+	r->job          = rpc_job(call, j, true);
+	resp->body_case = MLOPS__RESPONSE__BODY_JOB_SHOW;
+	resp->job_show  = r;
+	pool = clusters_pool(rpc_call_daemon(call)->d_clusters, j->cluster);
+	if (pool != NULL && j->slurm_job_id != NULL
+	    && strcmp(j->state, "PENDING") == 0
+	    && slurm_cmd_start(&argv, j->slurm_job_id, NULL) == 0) {
+		struct rpc_start   *s = xcalloc(1, sizeof(*s));
+		struct sshexec_opts opts;
+
+		s->call = call;
+		s->job  = r->job;
+		sshexec_opts_init(&opts);
+		opts.timeout_ms = 15000;
+		rc = sshpool_exec_async(pool, (const char *const *) argv,
+		    &opts, rpc_start_done, s, NULL);
+		slurm_argv_free(argv);
+		if (rc == 0) {
+			return RPC_PENDING;
+		}
+		free(s);
+	}
+	return 0;
+}
+
+/* --- cancel ----------------------------------------------------------------
+ */
+
+struct rpc_cancel {
+	struct rpc_call *call;
+	struct mlopsd   *d;
+	struct sshpool  *pool;
+	struct store    *st;
+	int64_t          id;
+	char            *cluster, *slurm_id;
+	int              step; /* 0 scancel, 1 squeue */
+};
+
+static void
+rpc_cancel_reply(struct rpc_cancel *c, int rc, const struct mlops_error *err)
+{
+	struct store_job *j = NULL;
+
+	if (rc == 0
+	    && (rc = store_job_get(
+	            &j, c->st, c->id, (struct mlops_error *) err))
+	        == 0) {
+		Mlops__Response    *resp = rpc_call_response(c->call);
+		Mlops__CancelReply *r    = RPC_ALLOC(
+		       c->call, Mlops__CancelReply, MLOPS__CANCEL_REPLY__INIT);
+
+		r->job          = rpc_job(c->call, j, false);
+		resp->body_case = MLOPS__RESPONSE__BODY_CANCEL;
+		resp->cancel    = r;
+	}
+	rpc_call_complete(c->call, rc, err);
+	poller_kick(c->d->d_poller, c->cluster);
+	free(c->cluster);
+	free(c->slurm_id);
+	free(c);
+}
+
+static void
+rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
+    const struct mlops_error *err)
+{
+	struct rpc_cancel *c    = arg;
+	struct mlops_error e    = { 0 };
+	char             **argv = NULL;
+	const char        *ids[1];
+
+	if (rc < 0) {
+		rpc_cancel_reply(c, rc, err);
+		return;
+	}
+	if (res->exit_status != 0) {
+		rc = slurm_parse_error(res->stderr_buf, &e);
+		rpc_cancel_reply(c, rc, &e);
+		return;
+	}
+	if (c->step == 0) {
+		/* Read the state back from Slurm itself, not a guess. */
+		struct sshexec_opts opts;
+
+		c->step = 1;
+		ids[0]  = c->slurm_id;
+		sshexec_opts_init(&opts);
+		opts.timeout_ms = 30000;
+		if (slurm_cmd_poll(&argv, ids, 1, &e) == 0
+		    && sshpool_exec_async(c->pool, (const char *const *) argv,
+		           &opts, rpc_cancel_done, c, &e)
+		        == 0) {
+			slurm_argv_free(argv);
+			return;
+		}
+		slurm_argv_free(argv);
+		rpc_cancel_reply(c, 0, NULL);
+		return;
+	}
+	{
+		struct slurm_jobs jobs = { 0 };
+
+		if (slurm_parse_squeue(&jobs, res->stdout_buf, 0, &e) == 0) {
+			for (size_t i = 0; i < jobs.n; i++) {
+				struct store_job_update u       = { 0 };
+				int64_t                 id      = 0;
+				bool                    changed = false;
+				struct store_job       *j       = NULL;
+
+				if (jobs.v[i].state < 0) {
+					continue;
+				}
+				u.cluster      = c->cluster;
+				u.slurm_job_id = jobs.v[i].job_id;
+				u.state        = job_state_name(
+				           (enum job_state) jobs.v[i].state);
+				u.reason     = jobs.v[i].reason;
+				u.exit_code  = jobs.v[i].exit_code;
+				u.node_list  = jobs.v[i].node_list;
+				u.started_at = jobs.v[i].start_time;
+				u.ended_at   = jobs.v[i].end_time;
+				u.elapsed_s  = jobs.v[i].elapsed_s;
+				if (store_job_update(
+				        c->st, &u, &id, &changed, NULL)
+				        == 0
+				    && changed
+				    && store_job_get(&j, c->st, id, NULL)
+				        == 0) {
+					events_job(c->d->d_events, j, NULL);
+					store_job_free(j);
+				}
+			}
+		}
+		slurm_jobs_fini(&jobs);
+	}
+	rpc_cancel_reply(c, 0, NULL);
+}
+
+RPC_HANDLER(rpc_cancel)
+{
+	struct store_job   *j = NULL;
+	struct rpc_cancel  *c;
+	char              **argv = NULL;
+	struct sshexec_opts opts;
+	int                 rc;
+
+	if (req->cancel == NULL || req->cancel->id <= 0) {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "id", "id: a job id is required");
+	}
+	if ((rc = store_job_get(
+	         &j, rpc_call_store(call), req->cancel->id, err))
+	    < 0) {
+		return rc;
+	}
+	if (j->terminal) {
+		rc = mlops_error_set(err, MLOPS_EINVAL,
+		    "job %lld already ended (%s)", (long long) j->id,
+		    j->state);
+		store_job_free(j);
+		return rc;
+	}
+	if (j->slurm_job_id == NULL) {
+		rc = mlops_error_set(err, MLOPS_EBUSY,
+		    "job %lld is still being submitted; cancel it once it has "
+		    "a Slurm id",
+		    (long long) j->id);
+		store_job_free(j);
+		return rc;
+	}
+	c           = xcalloc(1, sizeof(*c));
+	c->call     = call;
+	c->d        = rpc_call_daemon(call);
+	c->st       = rpc_call_store(call);
+	c->id       = j->id;
+	c->cluster  = xstrdup(j->cluster);
+	c->slurm_id = xstrdup(j->slurm_job_id);
+	c->pool     = clusters_pool(c->d->d_clusters, j->cluster);
+	store_job_free(j);
+	if (c->pool == NULL) {
+		free(c->cluster);
+		free(c->slurm_id);
+		free(c);
+		return mlops_error_set(err, MLOPS_ENOTFOUND,
+		    "the job's cluster is no longer configured");
+	}
+	/* The array job itself (123 of 123_4 cancels only that task). */
+	if ((rc = slurm_cmd_cancel(&argv, c->slurm_id, err)) < 0) {
+		goto fail;
+	}
+	sshexec_opts_init(&opts);
+	opts.timeout_ms = 30000;
+	rc = sshpool_exec_async(c->pool, (const char *const *) argv, &opts,
+	    rpc_cancel_done, c, err);
+	slurm_argv_free(argv);
+	if (rc < 0) {
+		goto fail;
+	}
+	return RPC_PENDING;
+fail:
+	free(c->cluster);
+	free(c->slurm_id);
+	free(c);
+	return rc;
+}

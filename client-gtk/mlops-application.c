@@ -174,7 +174,12 @@ mlops_application_notify_job_end(MlopsApplication *self, const Mlops__Job *j)
 		g_notification_set_priority(n, G_NOTIFICATION_PRIORITY_HIGH);
 	}
 	nid = g_strdup_printf("job-%" G_GINT64_FORMAT, j->id);
-	g_application_send_notification(G_APPLICATION(self), nid, n);
+	/* Without a session bus no notification server can be reached. */
+	if (g_application_get_dbus_connection(G_APPLICATION(self)) == NULL) {
+		g_debug("no session bus: not sending \"%s\"", title);
+	} else {
+		g_application_send_notification(G_APPLICATION(self), nid, n);
+	}
 	self->notifications++;
 	g_free(self->last_notification);
 	self->last_notification = g_steal_pointer(&title);

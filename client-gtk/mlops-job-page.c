@@ -76,7 +76,7 @@ struct _MlopsJobPage {
 	GtkLabel       *reason_label;
 	GtkListBox     *fields_left;
 	GtkListBox     *fields_right;
-	GtkExpander    *script_expander;
+	AdwViewStack   *view_stack;
 	GtkTextView    *script_view;
 	GtkToggleButton *stdout_button;
 	GtkToggleButton *stderr_button;
@@ -191,8 +191,8 @@ job_render(MlopsJobPage *self)
 	job_set(self, F_COMMIT, buf);
 	job_set(self, F_CONFIG, j->config_name);
 	{
-		g_autofree char *o = g_strjoinv(" ",
-		    j->overrides != NULL ? j->overrides : (char *[]) { NULL });
+		g_autofree char *o
+		    = mlops_util_join(j->overrides, j->n_overrides, " ");
 
 		job_set(self, F_OVERRIDES, o);
 	}
@@ -315,6 +315,7 @@ mlops_job_page_show(MlopsJobPage *self, gint64 id)
 		mlops_util_badge_set(self->badge, "");
 	}
 	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->log_view), "", 0);
+	adw_view_stack_set_visible_child_name(self->view_stack, "details");
 	mlops_job_page_refresh(self);
 }
 
@@ -562,8 +563,8 @@ job_open_log_action(GtkWidget *w, const char *action, GVariant *param)
 
 	(void) action;
 	(void) param;
+	adw_view_stack_set_visible_child_name(self->view_stack, "output");
 	job_fetch_log(self);
-	gtk_widget_grab_focus(GTK_WIDGET(self->log_view));
 }
 
 /* ---- setup and GObject ---------------------------------------------------------- */
@@ -620,7 +621,7 @@ mlops_job_page_class_init(MlopsJobPageClass *klass)
 	BIND(reason_label);
 	BIND(fields_left);
 	BIND(fields_right);
-	BIND(script_expander);
+	BIND(view_stack);
 	BIND(script_view);
 	BIND(stdout_button);
 	BIND(stderr_button);

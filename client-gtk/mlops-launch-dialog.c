@@ -19,6 +19,8 @@ struct _MlopsLaunchDialog {
 	GtkRevealer     *error_revealer;
 	GtkLabel        *error_label;
 	AdwPreferencesPage *page;
+	GtkStack        *stack;
+	GtkWidget       *edit_button;
 	AdwComboRow     *project_row;
 	AdwComboRow     *cluster_row;
 	AdwComboRow     *partition_row;
@@ -295,6 +297,20 @@ launch_field_widget(MlopsLaunchDialog *self, enum mlops_launch_field f)
 	}
 }
 
+static void
+launch_show_form(MlopsLaunchDialog *self)
+{
+	gtk_stack_set_visible_child_name(self->stack, "form");
+	adw_window_title_set_subtitle(self->window_title, "");
+}
+
+static void
+launch_edit_clicked(GtkButton *b, MlopsLaunchDialog *self)
+{
+	(void) b;
+	launch_show_form(self);
+}
+
 /* Marks the field the daemon named, with its message, on the field. */
 static void
 launch_show_error(MlopsLaunchDialog *self, const char *doing,
@@ -305,6 +321,7 @@ launch_show_error(MlopsLaunchDialog *self, const char *doing,
 	g_autofree char *text = mlops_util_error_text(doing, err);
 
 	launch_clear_error(self);
+	launch_show_form(self);
 	self->error_field   = g_strdup(err->field);
 	self->error_message = g_strdup(err->msg[0] ? err->msg : text);
 	if (err->code == MLOPS_EDIRTY) {
@@ -422,11 +439,8 @@ launch_preview_done(GObject *src, GAsyncResult *res, gpointer data)
 	        : "");
 	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->preview_view),
 	    self->preview, -1);
-	gtk_widget_set_visible(self->preview_group, TRUE);
-	/* Focus brings the script into view. */
-	gtk_widget_grab_focus(GTK_WIDGET(self->preview_view));
-	adw_toast_overlay_add_toast(self->toast_overlay,
-	    adw_toast_new("Script rendered below; nothing was launched"));
+	gtk_stack_set_visible_child_name(self->stack, "preview");
+	adw_window_title_set_subtitle(self->window_title, "Script preview");
 	mlops__response__free_unpacked(resp, NULL);
 }
 
@@ -819,6 +833,8 @@ mlops_launch_dialog_class_init(MlopsLaunchDialogClass *klass)
 	BIND(error_revealer);
 	BIND(error_label);
 	BIND(page);
+	BIND(stack);
+	BIND(edit_button);
 	BIND(project_row);
 	BIND(cluster_row);
 	BIND(partition_row);
@@ -870,6 +886,8 @@ mlops_launch_dialog_init(MlopsLaunchDialog *self)
 	    G_CALLBACK(launch_on_partition), self);
 	g_signal_connect(self->gpu_type_row, "notify::selected",
 	    G_CALLBACK(launch_on_gpu_type), self);
+	g_signal_connect(self->edit_button, "clicked",
+	    G_CALLBACK(launch_edit_clicked), self);
 	edits[0] = self->mem_row;
 	edits[1] = self->time_row;
 	edits[2] = self->description_row;

@@ -132,9 +132,7 @@ project_show_data(MlopsProjectPage *self, const Mlops__Project *p)
 	project_grid_add(self->config_grid, r++, "Code sync", c->code_sync);
 	project_grid_add(
 	    self->config_grid, r++, "Hydra config", c->hydra_config_dir);
-	ovr = g_strjoinv(" ", c->default_overrides != NULL
-	        ? c->default_overrides
-	        : (char *[]) { NULL });
+	ovr = mlops_util_join(c->default_overrides, c->n_default_overrides, " ");
 	project_grid_add(self->config_grid, r++, "Default overrides", ovr);
 	{
 		GString *s = g_string_new("");

@@ -291,13 +291,19 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 			g_print("# previewed script: %zu bytes\n", strlen(p));
 			return STEP_DONE;
 		}
-		if (script_timed_out(self, script_timeout(self, s, 1))) {
+		{
 			const char *f = NULL, *m = dlg
 			    ? mlops_launch_dialog_get_field_error(
 			          MLOPS_LAUNCH_DIALOG(dlg), &f)
 			    : NULL;
 
-			return script_fail(self, "no preview (%s)", m ? m : "-");
+			/* The daemon answered with an error: no need to wait. */
+			if ((m != NULL && mlops_launch_dialog_is_ready(
+			                      MLOPS_LAUNCH_DIALOG(dlg)))
+			    || script_timed_out(self, script_timeout(self, s, 1))) {
+				return script_fail(self, "no preview (%s%s%s)",
+				    f ? f : "", f && *f ? ": " : "", m ? m : "-");
+			}
 		}
 		return STEP_WAIT;
 	}
@@ -325,13 +331,18 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 			g_print("# launched job %" G_GINT64_FORMAT "\n", self->job);
 			return STEP_DONE;
 		}
-		if (script_timed_out(self, script_timeout(self, s, 1))) {
+		{
 			const char *f = NULL, *m = dlg
 			    ? mlops_launch_dialog_get_field_error(
 			          MLOPS_LAUNCH_DIALOG(dlg), &f)
 			    : NULL;
 
-			return script_fail(self, "not launched (%s)", m ? m : "-");
+			if ((m != NULL && mlops_launch_dialog_is_ready(
+			                      MLOPS_LAUNCH_DIALOG(dlg)))
+			    || script_timed_out(self, script_timeout(self, s, 1))) {
+				return script_fail(self, "not launched (%s%s%s)",
+				    f ? f : "", f && *f ? ": " : "", m ? m : "-");
+			}
 		}
 		return STEP_WAIT;
 	}

@@ -141,4 +141,181 @@ void store_project_free(struct store_project *p);
 /** Frees an array from store_project_list(). NULL is a no-op. */
 void store_project_list_free(struct store_project **list, size_t n);
 
+/*
+ * Jobs: every job Mission Control launched, from the SUBMITTING row written
+ * before sbatch runs to its terminal state. A terminal job is never changed
+ * again. State names are those of slurm_state.h (job_state_name()).
+ */
+
+/**
+ * One job row. All strings are owned by the struct when it comes from the
+ * store (NULL when unset); for store_job_insert() they are the caller's.
+ */
+struct store_job {
+	int64_t id;         /* Mission Control's id */
+	int64_t project_id; /* 0 when the project was removed */
+	char   *project, *cluster, *partition;
+	char   *slurm_job_id;  /* NULL until sbatch accepted it */
+	int     array_task_id; /* -1: not an array task */
+	int64_t sweep_id;      /* 0: none */
+	char   *state;         /* "SUBMITTING", "PENDING", ... */
+	bool    terminal;
+	char   *reason;
+	int     exit_code; /* -1: unknown */
+	char   *description, *commit_sha, *branch;
+	bool    dirty;
+	char  **overrides; /* stored as overrides_json */
+	size_t  n_overrides;
+	char   *config_name;
+	int     gpus; /* per node */
+	char   *gpu_type;
+	int     nodes, cpus_per_task; /* 0: unset */
+	char   *mem, *time_limit;
+	int64_t submitted_at, started_at, ended_at; /* 0: unset */
+	int64_t elapsed_s;                          /* -1: unknown */
+	char   *node_list, *wandb_url, *work_dir, *stdout_path, *stderr_path;
+	char   *sbatch_script, *submit_error;
+	int64_t created_at, updated_at;
+};
+
+/**
+ * Inserts `j` (project and cluster required). `j->id` and `j->terminal` are
+ * ignored, `j->state` NULL means SUBMITTING, and created_at 0 means now.
+ * On success sets j->id, j->created_at, j->updated_at and j->terminal; the
+ * caller's strings are not touched.
+ * Returns 0, MLOPS_EINVAL (err->field names "project", "cluster", "state"
+ * or "overrides"), MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_insert(
+    struct store *st, struct store_job *j, struct mlops_error *err);
+
+/**
+ * The job `id` with every field, sbatch_script included. Caller frees with
+ * store_job_free(). Returns 0, MLOPS_ENOTFOUND, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_get(struct store_job **out, struct store *st, int64_t id,
+    struct mlops_error *err);
+
+/**
+ * Records where the job lives on the cluster and the script it runs.
+ * Returns 0, MLOPS_ENOTFOUND, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_set_script(struct store *st, int64_t id, const char *work_dir,
+    const char *stdout_path, const char *stderr_path,
+    const char *sbatch_script, struct mlops_error *err);
+
+/**
+ * sbatch accepted the job: SUBMITTING -> PENDING with its Slurm id
+ * ("123", or "123_4"); submitted_at 0 means now.
+ * Returns 0, MLOPS_EINVAL (no slurm_job_id; or the job is no longer
+ * SUBMITTING, err->field "state"), MLOPS_ENOTFOUND, MLOPS_EBUSY or
+ * MLOPS_EIO.
+ */
+int store_job_set_submitted(struct store *st, int64_t id,
+    const char *slurm_job_id, int64_t submitted_at, struct mlops_error *err);
+
+/**
+ * sbatch refused the job: SUBMITTING -> SUBMIT_FAILED, with reason and
+ * submit_error set to `why`.
+ * Returns 0, MLOPS_EINVAL (the job is no longer SUBMITTING, err->field
+ * "state"), MLOPS_ENOTFOUND, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_set_submit_failed(
+    struct store *st, int64_t id, const char *why, struct mlops_error *err);
+
+/**
+ * One observation from squeue/sacct/scontrol of the job whose Slurm id is
+ * slurm_job_id on cluster (an array task is "123_4"). Only `state` is
+ * required; the other fields have a "keep" value.
+ */
+struct store_job_update {
+	const char *cluster, *slurm_job_id;
+	const char *state;     /* required; a Slurm state of slurm_state.h */
+	const char *reason;    /* NULL: keep */
+	int         exit_code; /* -1: keep */
+	const char *node_list; /* NULL: keep */
+	int64_t     started_at, ended_at; /* 0: keep */
+	int64_t     elapsed_s;            /* -1: keep */
+};
+
+/**
+ * Applies the observation `u` to the job it names. Only fields that differ
+ * are written (and updated_at with them); *changed says whether anything
+ * did, so that the caller publishes an event only then. A terminal job is
+ * never changed again: that returns 0 with *changed false. When Slurm
+ * reused an id, the newest live job holding it is the one updated.
+ * *job_id and *changed are set on success only.
+ * Returns 0, MLOPS_EINVAL (err->field "cluster", "slurm_job_id" or
+ * "state"; SUBMITTING and SUBMIT_FAILED are not observations),
+ * MLOPS_ENOTFOUND, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_update(struct store *st, const struct store_job_update *u,
+    int64_t *job_id, bool *changed, struct mlops_error *err);
+
+/**
+ * Sets the state of the job `id` (e.g. LOST) and, unless NULL, its reason.
+ * The same rules as store_job_update(): *changed false when nothing
+ * differs or the job is already terminal.
+ * Returns 0, MLOPS_EINVAL (err->field "state"), MLOPS_ENOTFOUND,
+ * MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_set_state(struct store *st, int64_t id, const char *state,
+    const char *reason, bool *changed, struct mlops_error *err);
+
+/**
+ * Records the job's W&B run URL. The first URL wins: a job that has one
+ * keeps it (and this returns 0).
+ * Returns 0, MLOPS_EINVAL (empty url), MLOPS_ENOTFOUND, MLOPS_EBUSY or
+ * MLOPS_EIO.
+ */
+int store_job_set_wandb_url(
+    struct store *st, int64_t id, const char *url, struct mlops_error *err);
+
+/** What store_job_list() returns. Unset members (NULL, 0) match any job. */
+struct store_job_filter {
+	const char *project, *cluster;
+	/* A state name, "active" (not terminal) or "terminal". */
+	const char *state;
+	/*
+	 * A substring (case-insensitive) of the description, an override
+	 * or the Slurm id, matched as typed: nothing in it is syntax.
+	 */
+	const char *search;
+	int64_t     sweep_id;  /* 0: any */
+	int64_t     before_id; /* paging: only ids < this; 0: from the newest */
+	int         limit;     /* 1..1000; 0 means 50 */
+};
+
+/**
+ * The jobs matching `f` (NULL: all), newest first (id DESC), at most
+ * f->limit. For the next page pass the last id as f->before_id. Lists
+ * leave sbatch_script NULL (store_job_get() has it). *out is an array of *n
+ * jobs (NULL when none); caller frees with store_job_list_free().
+ * Returns 0, MLOPS_EINVAL (err->field "state", "limit" or "before_id"),
+ * MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_list(struct store_job ***out, size_t *n, struct store *st,
+    const struct store_job_filter *f, struct mlops_error *err);
+
+/**
+ * The poller's query: the jobs of `cluster` that are not terminal and not
+ * SUBMITTING, oldest first. Like store_job_list() otherwise.
+ * Returns 0, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_list_active(struct store_job ***out, size_t *n,
+    struct store *st, const char *cluster, struct mlops_error *err);
+
+/**
+ * Every SUBMITTING job of any cluster, oldest first (startup recovery).
+ * Like store_job_list() otherwise. Returns 0, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_list_submitting(struct store_job ***out, size_t *n,
+    struct store *st, struct mlops_error *err);
+
+/** Frees a job from a getter and its strings. NULL is a no-op. */
+void store_job_free(struct store_job *j);
+
+/** Frees an array from a store_job_list*() call. NULL is a no-op. */
+void store_job_list_free(struct store_job **v, size_t n);
+
 #endif

@@ -1,0 +1,1144 @@
+/*
+ * Job rows of the store: the launch path's SUBMITTING row and its
+ * submission, the poller's observations, and the filtered, paged history
+ * behind "mlops jobs". Runs on the thread owning the struct store it is
+ * given.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include <mlops/error.h>
+#include <mlops/xmalloc.h>
+
+#include "slurm_state.h"
+#include "store.h"
+#include "store_impl.h"
+
+#define STORE_JOB_LIMIT_DEFAULT 50
+#define STORE_JOB_LIMIT_MAX     1000
+/* The trigram index cannot answer searches shorter than this. */
+#define STORE_JOB_TRIGRAM 3
+
+/*
+ * The columns of a job, in the order store_job_from_row() reads them, for
+ * a query on "jobs AS j". Lists read NULL in place of the script.
+ */
+#define STORE_JOB_COLUMNS_HEAD                                             \
+	"j.id, j.project_id, j.project, j.cluster, j.partition, "          \
+	"j.slurm_job_id, j.array_task_id, j.sweep_id, j.state, "           \
+	"j.terminal, j.reason, j.exit_code, j.description, j.commit_sha, " \
+	"j.branch, j.dirty, j.overrides_json, j.config_name, j.gpus, "     \
+	"j.gpu_type, j.nodes, j.cpus_per_task, j.mem, j.time_limit, "      \
+	"j.submitted_at, j.started_at, j.ended_at, j.elapsed_s, "          \
+	"j.node_list, j.wandb_url, j.work_dir, j.stdout_path, "            \
+	"j.stderr_path, "
+#define STORE_JOB_COLUMNS_TAIL " j.submit_error, j.created_at, j.updated_at"
+#define STORE_JOB_COLUMNS \
+	STORE_JOB_COLUMNS_HEAD "j.sbatch_script," STORE_JOB_COLUMNS_TAIL
+#define STORE_JOB_LIST_COLUMNS \
+	STORE_JOB_COLUMNS_HEAD "NULL," STORE_JOB_COLUMNS_TAIL
+
+/* A search text as one FTS5 string: each '"' doubled, so none is syntax. */
+#define STORE_JOB_FTS_STRING(p) "'\"' || replace(" p ", '\"', '\"\"') || '\"'"
+
+/*
+ * store_job_list()'s parameters, the same in every list statement:
+ * ?1 project, ?2 cluster, ?3 state name, ?4 terminal (0 or 1), ?5 sweep id,
+ * ?6 before id, ?7 limit, ?8 search text driving the trigram index,
+ * ?9 LIKE pattern, ?10 search text checked against the trigram index.
+ *
+ * Each statement is driven by one index (the filter named in its WHERE as
+ * "column = ?N", or the primary key alone), walked newest first from
+ * ?6 down; every filter is also checked row by row as "?N IS NULL OR ...",
+ * which SQLite cannot use an index for and so never mistakes for a better
+ * access path. Which statement runs is chosen in store_job_list_pick().
+ * The ?10 subquery runs (once, into a temporary table of ids) only when ?10
+ * is bound.
+ */
+#define STORE_JOB_FILTERS                                                    \
+	"(?1 IS NULL OR j.project = ?1) AND (?2 IS NULL OR j.cluster = ?2) " \
+	"AND (?3 IS NULL OR j.state = ?3) "                                  \
+	"AND (?4 IS NULL OR j.terminal = ?4) "                               \
+	"AND (?5 IS NULL OR j.sweep_id = ?5) "                               \
+	"AND (?9 IS NULL OR j.description LIKE ?9 ESCAPE '\\' "              \
+	"OR j.overrides_json LIKE ?9 ESCAPE '\\' "                           \
+	"OR j.slurm_job_id LIKE ?9 ESCAPE '\\') "                            \
+	"AND (?10 IS NULL OR j.id IN (SELECT rowid FROM jobs_fts "           \
+	"WHERE jobs_fts MATCH " STORE_JOB_FTS_STRING("?10") "))"
+#define STORE_JOB_LIST_SQL(drive)                                       \
+	"SELECT " STORE_JOB_LIST_COLUMNS " FROM jobs AS j WHERE " drive \
+	" AND j.id < ?6 AND " STORE_JOB_FILTERS                         \
+	" ORDER BY j.id DESC LIMIT ?7"
+
+/*
+ * Searches of three characters or more, unless a filter keeping few jobs
+ * drives: the trigram index drives, newest match first.
+ */
+#define STORE_JOB_SEARCH_MATCH "jobs_fts MATCH " STORE_JOB_FTS_STRING("?8")
+#define STORE_JOB_SEARCH_SQL                                      \
+	"SELECT " STORE_JOB_LIST_COLUMNS                          \
+	" FROM jobs_fts JOIN jobs AS j ON j.id = jobs_fts.rowid " \
+	"WHERE " STORE_JOB_SEARCH_MATCH                           \
+	" AND jobs_fts.rowid < ?6 AND " STORE_JOB_FILTERS         \
+	" ORDER BY jobs_fts.rowid DESC LIMIT ?7"
+
+/* A list statement: its cache slot and its text. */
+struct store_job_query {
+	enum store_stmt_id id;
+	const char        *sql;
+};
+
+static const struct store_job_query store_job_list_all = {
+	STORE_STMT_JOB_LIST_ALL,
+	STORE_JOB_LIST_SQL("1"),
+};
+static const struct store_job_query store_job_list_project = {
+	STORE_STMT_JOB_LIST_PROJECT,
+	STORE_JOB_LIST_SQL("j.project = ?1"),
+};
+static const struct store_job_query store_job_list_cluster = {
+	STORE_STMT_JOB_LIST_CLUSTER,
+	STORE_JOB_LIST_SQL("j.cluster = ?2"),
+};
+static const struct store_job_query store_job_list_state = {
+	STORE_STMT_JOB_LIST_STATE,
+	STORE_JOB_LIST_SQL("j.state = ?3"),
+};
+/* jobs_live is partial: its own condition, with a literal, drives. */
+static const struct store_job_query store_job_list_live = {
+	STORE_STMT_JOB_LIST_LIVE,
+	STORE_JOB_LIST_SQL("j.terminal = 0"),
+};
+static const struct store_job_query store_job_list_sweep = {
+	STORE_STMT_JOB_LIST_SWEEP,
+	STORE_JOB_LIST_SQL("j.sweep_id = ?5"),
+};
+static const struct store_job_query store_job_list_search = {
+	STORE_STMT_JOB_LIST_SEARCH,
+	STORE_JOB_SEARCH_SQL,
+};
+
+/* A validated filter: what is bound to the list statement. */
+struct store_job_args {
+	const char *project, *cluster;
+	const char *state;      /* canonical name, or NULL */
+	int         terminal;   /* -1 any, 0 active, 1 terminal */
+	bool        state_live; /* state names a non-terminal state */
+	int64_t     sweep_id;
+	int64_t     before_id;
+	int         limit;
+	const char *search;        /* 3+ characters, or NULL */
+	bool        search_drives; /* else it is checked row by row */
+	char       *like;          /* pattern for 1-2 characters, or NULL */
+};
+
+static int store_job_state_arg(
+    const char **out, const char *s, bool observed, struct mlops_error *err);
+static int store_job_overrides_to_json(
+    char **out, char *const *v, size_t n, struct mlops_error *err);
+static void store_job_overrides_from_json(
+    struct store_job *j, const char *text);
+static int store_job_bind_insert(sqlite3_stmt *stmt, const struct store_job *j,
+    const char *state, const char *overrides);
+static struct store_job *store_job_from_row(sqlite3_stmt *stmt);
+static int store_job_state_of(char *buf, size_t len, struct store *st,
+    int64_t id, struct mlops_error *err);
+static int store_job_not_submitting(
+    struct store *st, int64_t id, const char *what, struct mlops_error *err);
+static int store_job_observe(struct store *st, int64_t id, const char *state,
+    const struct store_job_update *u, bool *changed, struct mlops_error *err);
+static int store_job_filter_args(struct store_job_args *a,
+    const struct store_job_filter *f, struct mlops_error *err);
+static const struct store_job_query *store_job_list_pick(
+    struct store_job_args *a);
+static int store_job_bind_list(
+    sqlite3_stmt *stmt, const struct store_job_args *a);
+static int store_job_collect(struct store_job ***out, size_t *n,
+    struct store *st, sqlite3_stmt *stmt, const char *what,
+    struct mlops_error *err);
+
+static size_t store_job_utf8_len(const char *s);
+static char  *store_job_like_pattern(const char *s);
+
+/*
+ * Our canonical name of the state `s` (any letter case) into *out. With
+ * `observed`, only states Slurm can report are accepted.
+ */
+static int
+store_job_state_arg(
+    const char **out, const char *s, bool observed, struct mlops_error *err)
+{
+	int st;
+
+	if (s == NULL || *s == '\0') {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "state", "no job state");
+	}
+	st = job_state_parse(s);
+	if (st < 0) {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "state", "unknown job state \"%s\"", s);
+	}
+	if (observed
+	    && (st == JOB_STATE_SUBMITTING || st == JOB_STATE_SUBMIT_FAILED)) {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "state",
+		    "%s is not a state Slurm reports", job_state_name(st));
+	}
+	*out = job_state_name(st);
+	return 0;
+}
+
+/* The overrides as a JSON array of strings. Caller frees. */
+static int
+store_job_overrides_to_json(
+    char **out, char *const *v, size_t n, struct mlops_error *err)
+{
+	json_object *a = json_object_new_array();
+	int          rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == NULL) {
+			rc = mlops_error_set_field(err, MLOPS_EINVAL,
+			    "overrides", "override %zu is missing", i);
+			goto out;
+		}
+		json_object_array_add(a, json_object_new_string(v[i]));
+	}
+	*out = xstrdup(json_object_to_json_string_ext(
+	    a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	rc   = 0;
+out:
+	json_object_put(a);
+	return rc;
+}
+
+/* Fills j->overrides from overrides_json (valid JSON by the table's CHECK). */
+static void
+store_job_overrides_from_json(struct store_job *j, const char *text)
+{
+	json_object *a = text ? json_tokener_parse(text) : NULL;
+	size_t       n;
+
+	if (a != NULL && json_object_is_type(a, json_type_array)) {
+		n = json_object_array_length(a);
+		if (n > 0) {
+			j->overrides = xcalloc(n, sizeof(*j->overrides));
+		}
+		for (size_t i = 0; i < n; i++) {
+			j->overrides[i] = xstrdup(json_object_get_string(
+			    json_object_array_get_idx(a, i)));
+		}
+		j->n_overrides = n;
+	}
+	json_object_put(a);
+}
+
+/* Binds the insert's ?1..?35 from `j`. Returns the first failing result. */
+static int
+store_job_bind_insert(sqlite3_stmt *stmt, const struct store_job *j,
+    const char *state, const char *overrides)
+{
+	int rcs[] = {
+		store_bind_int64_or_null(stmt, 1, j->project_id, 0),
+		store_bind_text(stmt, 2, j->project),
+		store_bind_text(stmt, 3, j->cluster),
+		store_bind_text(stmt, 4, j->partition),
+		store_bind_text(stmt, 5, j->slurm_job_id),
+		store_bind_int64_or_null(
+		    stmt, 6, j->array_task_id < 0 ? -1 : j->array_task_id, -1),
+		store_bind_int64_or_null(stmt, 7, j->sweep_id, 0),
+		store_bind_text(stmt, 8, state),
+		store_bind_text(stmt, 9, j->reason),
+		store_bind_int64_or_null(stmt, 10, j->exit_code, -1),
+		store_bind_text(stmt, 11, j->description),
+		store_bind_text(stmt, 12, j->commit_sha),
+		store_bind_text(stmt, 13, j->branch),
+		sqlite3_bind_int(stmt, 14, j->dirty ? 1 : 0),
+		store_bind_text(stmt, 15, overrides),
+		store_bind_text(stmt, 16, j->config_name),
+		store_bind_int64_or_null(
+		    stmt, 17, j->gpus < 0 ? -1 : j->gpus, -1),
+		store_bind_text(stmt, 18, j->gpu_type),
+		store_bind_int64_or_null(
+		    stmt, 19, j->nodes < 1 ? 0 : j->nodes, 0),
+		store_bind_int64_or_null(
+		    stmt, 20, j->cpus_per_task < 1 ? 0 : j->cpus_per_task, 0),
+		store_bind_text(stmt, 21, j->mem),
+		store_bind_text(stmt, 22, j->time_limit),
+		store_bind_int64_or_null(stmt, 23, j->submitted_at, 0),
+		store_bind_int64_or_null(stmt, 24, j->started_at, 0),
+		store_bind_int64_or_null(stmt, 25, j->ended_at, 0),
+		store_bind_int64_or_null(
+		    stmt, 26, j->elapsed_s < 0 ? -1 : j->elapsed_s, -1),
+		store_bind_text(stmt, 27, j->node_list),
+		store_bind_text(stmt, 28, j->wandb_url),
+		store_bind_text(stmt, 29, j->work_dir),
+		store_bind_text(stmt, 30, j->stdout_path),
+		store_bind_text(stmt, 31, j->stderr_path),
+		store_bind_text(stmt, 32, j->sbatch_script),
+		store_bind_text(stmt, 33, j->submit_error),
+		store_bind_int64_or_null(stmt, 34, j->created_at, 0),
+		store_bind_int64_or_null(stmt, 35, j->updated_at, 0),
+	};
+
+	for (size_t i = 0; i < sizeof(rcs) / sizeof(rcs[0]); i++) {
+		if (rcs[i] != SQLITE_OK) {
+			return rcs[i];
+		}
+	}
+	return SQLITE_OK;
+}
+
+/* A job from a row of STORE_JOB_COLUMNS or STORE_JOB_LIST_COLUMNS. */
+static struct store_job *
+store_job_from_row(sqlite3_stmt *stmt)
+{
+	struct store_job *j = xcalloc(1, sizeof(*j));
+
+	j->id            = sqlite3_column_int64(stmt, 0);
+	j->project_id    = store_column_int64_or(stmt, 1, 0);
+	j->project       = store_column_strdup(stmt, 2);
+	j->cluster       = store_column_strdup(stmt, 3);
+	j->partition     = store_column_strdup(stmt, 4);
+	j->slurm_job_id  = store_column_strdup(stmt, 5);
+	j->array_task_id = (int) store_column_int64_or(stmt, 6, -1);
+	j->sweep_id      = store_column_int64_or(stmt, 7, 0);
+	j->state         = store_column_strdup(stmt, 8);
+	j->terminal      = sqlite3_column_int(stmt, 9) != 0;
+	j->reason        = store_column_strdup(stmt, 10);
+	j->exit_code     = (int) store_column_int64_or(stmt, 11, -1);
+	j->description   = store_column_strdup(stmt, 12);
+	j->commit_sha    = store_column_strdup(stmt, 13);
+	j->branch        = store_column_strdup(stmt, 14);
+	j->dirty         = sqlite3_column_int(stmt, 15) != 0;
+	store_job_overrides_from_json(
+	    j, (const char *) sqlite3_column_text(stmt, 16));
+	j->config_name   = store_column_strdup(stmt, 17);
+	j->gpus          = (int) store_column_int64_or(stmt, 18, 0);
+	j->gpu_type      = store_column_strdup(stmt, 19);
+	j->nodes         = (int) store_column_int64_or(stmt, 20, 0);
+	j->cpus_per_task = (int) store_column_int64_or(stmt, 21, 0);
+	j->mem           = store_column_strdup(stmt, 22);
+	j->time_limit    = store_column_strdup(stmt, 23);
+	j->submitted_at  = store_column_int64_or(stmt, 24, 0);
+	j->started_at    = store_column_int64_or(stmt, 25, 0);
+	j->ended_at      = store_column_int64_or(stmt, 26, 0);
+	j->elapsed_s     = store_column_int64_or(stmt, 27, -1);
+	j->node_list     = store_column_strdup(stmt, 28);
+	j->wandb_url     = store_column_strdup(stmt, 29);
+	j->work_dir      = store_column_strdup(stmt, 30);
+	j->stdout_path   = store_column_strdup(stmt, 31);
+	j->stderr_path   = store_column_strdup(stmt, 32);
+	j->sbatch_script = store_column_strdup(stmt, 33);
+	j->submit_error  = store_column_strdup(stmt, 34);
+	j->created_at    = sqlite3_column_int64(stmt, 35);
+	j->updated_at    = sqlite3_column_int64(stmt, 36);
+	return j;
+}
+
+/* Copies the state of job `id` into buf. Returns 0 or MLOPS_ENOTFOUND. */
+static int
+store_job_state_of(char *buf, size_t len, struct store *st, int64_t id,
+    struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_STATE_OF,
+	         "SELECT state FROM jobs WHERE id = ?1", err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job id");
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		rc = mlops_error_set(
+		    err, MLOPS_ENOTFOUND, "no job %lld", (long long) id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_sqlite_error(
+		    st->s_db, rc, err, "reading job %lld", (long long) id);
+		goto out;
+	}
+	snprintf(buf, len, "%s", (const char *) sqlite3_column_text(stmt, 0));
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_insert(
+    struct store *st, struct store_job *j, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt      = NULL;
+	char         *overrides = NULL;
+	const char   *state     = NULL;
+	int64_t       id, created_at, updated_at;
+	bool          terminal;
+	int           rc;
+
+	if (j->project == NULL || *j->project == '\0') {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "project", "job has no project");
+	}
+	if (j->cluster == NULL || *j->cluster == '\0') {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "cluster", "job has no cluster");
+	}
+	if ((rc = store_job_state_arg(&state,
+	         j->state ? j->state : job_state_name(JOB_STATE_SUBMITTING),
+	         false, err))
+	        < 0
+	    || (rc = store_job_overrides_to_json(
+	            &overrides, j->overrides, j->n_overrides, err))
+	        < 0) {
+		goto out;
+	}
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_INSERT,
+	         "INSERT INTO jobs (project_id, project, cluster, partition, "
+	         "slurm_job_id, array_task_id, sweep_id, state, reason, "
+	         "exit_code, description, commit_sha, branch, dirty, "
+	         "overrides_json, config_name, gpus, gpu_type, nodes, "
+	         "cpus_per_task, mem, time_limit, submitted_at, started_at, "
+	         "ended_at, elapsed_s, node_list, wandb_url, work_dir, "
+	         "stdout_path, stderr_path, sbatch_script, submit_error, "
+	         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	         "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+	         "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, "
+	         "?32, ?33, coalesce(?34, unixepoch()), "
+	         "coalesce(?35, ?34, unixepoch())) "
+	         "RETURNING id, created_at, updated_at, terminal",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = store_job_bind_insert(stmt, j, state, overrides))
+	    != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	/* With RETURNING, the first step does the whole insert. */
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "adding a job of project %s", j->project);
+		goto out;
+	}
+	id         = sqlite3_column_int64(stmt, 0);
+	created_at = sqlite3_column_int64(stmt, 1);
+	updated_at = sqlite3_column_int64(stmt, 2);
+	terminal   = sqlite3_column_int(stmt, 3) != 0;
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "adding a job of project %s", j->project);
+		goto out;
+	}
+	j->id         = id;
+	j->created_at = created_at;
+	j->updated_at = updated_at;
+	j->terminal   = terminal;
+	rc            = 0;
+out:
+	store_stmt_release(stmt);
+	free(overrides);
+	return rc;
+}
+
+int
+store_job_get(struct store_job **out, struct store *st, int64_t id,
+    struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_GET,
+	         "SELECT " STORE_JOB_COLUMNS " FROM jobs AS j WHERE j.id = ?1",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job id");
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		rc = mlops_error_set(
+		    err, MLOPS_ENOTFOUND, "no job %lld", (long long) id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_sqlite_error(
+		    st->s_db, rc, err, "reading job %lld", (long long) id);
+		goto out;
+	}
+	*out = store_job_from_row(stmt);
+	rc   = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_set_script(struct store *st, int64_t id, const char *work_dir,
+    const char *stdout_path, const char *stderr_path,
+    const char *sbatch_script, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_SET_SCRIPT,
+	         "UPDATE jobs SET work_dir = ?2, stdout_path = ?3, "
+	         "stderr_path = ?4, sbatch_script = ?5, "
+	         "updated_at = unixepoch() WHERE id = ?1",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, work_dir)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 3, stdout_path)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 4, stderr_path)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 5, sbatch_script)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "recording the script of job %lld", (long long) id);
+		goto out;
+	}
+	if (sqlite3_changes64(st->s_db) == 0) {
+		rc = mlops_error_set(
+		    err, MLOPS_ENOTFOUND, "no job %lld", (long long) id);
+		goto out;
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+/*
+ * After a SUBMITTING-only update matched nothing: MLOPS_ENOTFOUND, or
+ * MLOPS_EINVAL naming the state the job has moved on to.
+ */
+static int
+store_job_not_submitting(
+    struct store *st, int64_t id, const char *what, struct mlops_error *err)
+{
+	char state[32];
+	int  rc;
+
+	if ((rc = store_job_state_of(state, sizeof(state), st, id, err)) < 0) {
+		return rc;
+	}
+	return mlops_error_set_field(err, MLOPS_EINVAL, "state",
+	    "job %lld is %s, not SUBMITTING: cannot %s", (long long) id, state,
+	    what);
+}
+
+int
+store_job_set_submitted(struct store *st, int64_t id, const char *slurm_job_id,
+    int64_t submitted_at, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if (slurm_job_id == NULL || *slurm_job_id == '\0') {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "slurm_job_id",
+		    "job %lld: no Slurm job id", (long long) id);
+	}
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_SET_SUBMITTED,
+	         "UPDATE jobs SET state = 'PENDING', slurm_job_id = ?2, "
+	         "submitted_at = coalesce(?3, unixepoch()), "
+	         "updated_at = unixepoch() "
+	         "WHERE id = ?1 AND state = 'SUBMITTING'",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, slurm_job_id)) != SQLITE_OK
+	    || (rc = store_bind_int64_or_null(stmt, 3, submitted_at, 0))
+	        != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "recording the submission of job %lld", (long long) id);
+		goto out;
+	}
+	if (sqlite3_changes64(st->s_db) == 0) {
+		rc = store_job_not_submitting(
+		    st, id, "record its submission", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_set_submit_failed(
+    struct store *st, int64_t id, const char *why, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_SET_SUBMIT_FAILED,
+	         "UPDATE jobs SET state = 'SUBMIT_FAILED', reason = ?2, "
+	         "submit_error = ?2, updated_at = unixepoch() "
+	         "WHERE id = ?1 AND state = 'SUBMITTING'",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, why)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "recording the failed submission of job %lld",
+		    (long long) id);
+		goto out;
+	}
+	if (sqlite3_changes64(st->s_db) == 0) {
+		rc = store_job_not_submitting(
+		    st, id, "record a failed submission", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+/*
+ * Writes `state` and the fields of `u` that are not "keep" (u may be NULL:
+ * the state alone) to the live job `id`, only when one of them differs.
+ * *changed says whether the row was written.
+ */
+static int
+store_job_observe(struct store *st, int64_t id, const char *state,
+    const struct store_job_update *u, bool *changed, struct mlops_error *err)
+{
+	static const struct store_job_update keep = {
+		.exit_code = -1,
+		.elapsed_s = -1,
+	};
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if (u == NULL) {
+		u = &keep;
+	}
+	/* coalesce(?N, col): a NULL parameter keeps the column. */
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_OBSERVE,
+	         "UPDATE jobs SET state = ?2, reason = coalesce(?3, reason), "
+	         "exit_code = coalesce(?4, exit_code), "
+	         "node_list = coalesce(?5, node_list), "
+	         "started_at = coalesce(?6, started_at), "
+	         "ended_at = coalesce(?7, ended_at), "
+	         "elapsed_s = coalesce(?8, elapsed_s), "
+	         "updated_at = unixepoch() "
+	         "WHERE id = ?1 AND terminal = 0 AND (state IS NOT ?2 "
+	         "OR reason IS NOT coalesce(?3, reason) "
+	         "OR exit_code IS NOT coalesce(?4, exit_code) "
+	         "OR node_list IS NOT coalesce(?5, node_list) "
+	         "OR started_at IS NOT coalesce(?6, started_at) "
+	         "OR ended_at IS NOT coalesce(?7, ended_at) "
+	         "OR elapsed_s IS NOT coalesce(?8, elapsed_s))",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, state)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 3, u->reason)) != SQLITE_OK
+	    || (rc = store_bind_int64_or_null(
+	            stmt, 4, u->exit_code < 0 ? -1 : u->exit_code, -1))
+	        != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 5, u->node_list)) != SQLITE_OK
+	    || (rc = store_bind_int64_or_null(stmt, 6, u->started_at, 0))
+	        != SQLITE_OK
+	    || (rc = store_bind_int64_or_null(stmt, 7, u->ended_at, 0))
+	        != SQLITE_OK
+	    || (rc = store_bind_int64_or_null(
+	            stmt, 8, u->elapsed_s < 0 ? -1 : u->elapsed_s, -1))
+	        != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "updating the state of job %lld", (long long) id);
+		goto out;
+	}
+	*changed = sqlite3_changes64(st->s_db) > 0;
+	rc       = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_update(struct store *st, const struct store_job_update *u,
+    int64_t *job_id, bool *changed, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt  = NULL;
+	const char   *state = NULL;
+	bool          did   = false;
+	int64_t       id;
+	int           rc;
+
+	if (u->cluster == NULL || *u->cluster == '\0') {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "cluster",
+		    "observation has no cluster");
+	}
+	if (u->slurm_job_id == NULL || *u->slurm_job_id == '\0') {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "slurm_job_id",
+		    "observation has no Slurm job id");
+	}
+	if ((rc = store_job_state_arg(&state, u->state, true, err)) < 0) {
+		return rc;
+	}
+	/*
+	 * A Slurm id may come back after the controller's counter is reset:
+	 * the live job holding it comes first, then the newest.
+	 */
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_FIND_SLURM,
+	         "SELECT id FROM jobs WHERE slurm_job_id = ?1 AND cluster = "
+	         "?2 "
+	         "ORDER BY terminal, id DESC LIMIT 1",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = store_bind_text(stmt, 1, u->slurm_job_id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, u->cluster)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		rc = mlops_error_set(err, MLOPS_ENOTFOUND,
+		    "no job with Slurm id %s on cluster %s", u->slurm_job_id,
+		    u->cluster);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "looking up Slurm job %s on %s", u->slurm_job_id,
+		    u->cluster);
+		goto out;
+	}
+	id = sqlite3_column_int64(stmt, 0);
+	store_stmt_release(stmt);
+	stmt = NULL;
+	/* Terminal by now? The update's own WHERE leaves it alone. */
+	if ((rc = store_job_observe(st, id, state, u, &did, err)) < 0) {
+		goto out;
+	}
+	*job_id  = id;
+	*changed = did;
+	rc       = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_set_state(struct store *st, int64_t id, const char *state,
+    const char *reason, bool *changed, struct mlops_error *err)
+{
+	struct store_job_update u = {
+		.reason    = reason,
+		.exit_code = -1,
+		.elapsed_s = -1,
+	};
+	const char *name = NULL;
+	char        now[32];
+	bool        did = false;
+	int         rc;
+
+	if ((rc = store_job_state_arg(&name, state, false, err)) < 0
+	    || (rc = store_job_observe(st, id, name, &u, &did, err)) < 0) {
+		return rc;
+	}
+	/* Nothing written: unchanged, terminal, or no such job. */
+	if (!did
+	    && (rc = store_job_state_of(now, sizeof(now), st, id, err)) < 0) {
+		return rc;
+	}
+	*changed = did;
+	return 0;
+}
+
+int
+store_job_set_wandb_url(
+    struct store *st, int64_t id, const char *url, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char          state[32];
+	int           rc;
+
+	if (url == NULL || *url == '\0') {
+		return mlops_error_set_field(
+		    err, MLOPS_EINVAL, "wandb_url", "empty W&B URL");
+	}
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_SET_WANDB_URL,
+	         "UPDATE jobs SET wandb_url = ?2, updated_at = unixepoch() "
+	         "WHERE id = ?1 AND wandb_url IS NULL",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, url)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "recording the W&B URL of job %lld", (long long) id);
+		goto out;
+	}
+	/* Nothing written: the job has a URL already, or does not exist. */
+	if (sqlite3_changes64(st->s_db) == 0) {
+		store_stmt_release(stmt);
+		stmt = NULL;
+		if ((rc = store_job_state_of(
+		         state, sizeof(state), st, id, err))
+		    < 0) {
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+/* Number of characters (UTF-8 code points) of `s`. */
+static size_t
+store_job_utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char) *s & 0xc0) != 0x80) {
+			n++;
+		}
+	}
+	return n;
+}
+
+/* "%<s>%" with \, % and _ escaped by '\' (the list's ESCAPE). */
+static char *
+store_job_like_pattern(const char *s)
+{
+	char  *p = xmalloc(2 * strlen(s) + 3);
+	size_t k = 0;
+
+	p[k++] = '%';
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '%' || *s == '_') {
+			p[k++] = '\\';
+		}
+		p[k++] = *s;
+	}
+	p[k++] = '%';
+	p[k]   = '\0';
+	return p;
+}
+
+/* Checks `f` and turns it into what the list statements bind. */
+static int
+store_job_filter_args(struct store_job_args *a,
+    const struct store_job_filter *f, struct mlops_error *err)
+{
+	const char *name;
+	int         st;
+
+	memset(a, 0, sizeof(*a));
+	a->terminal  = -1;
+	a->before_id = INT64_MAX;
+	a->limit     = STORE_JOB_LIMIT_DEFAULT;
+	if (f == NULL) {
+		return 0;
+	}
+	if (f->limit < 0 || f->limit > STORE_JOB_LIMIT_MAX) {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "limit",
+		    "limit %d is not between 1 and %d", f->limit,
+		    STORE_JOB_LIMIT_MAX);
+	}
+	if (f->before_id < 0) {
+		return mlops_error_set_field(err, MLOPS_EINVAL, "before_id",
+		    "negative job id %lld", (long long) f->before_id);
+	}
+	if (f->limit > 0) {
+		a->limit = f->limit;
+	}
+	if (f->before_id > 0) {
+		a->before_id = f->before_id;
+	}
+	if (f->project != NULL && *f->project != '\0') {
+		a->project = f->project;
+	}
+	if (f->cluster != NULL && *f->cluster != '\0') {
+		a->cluster = f->cluster;
+	}
+	a->sweep_id = f->sweep_id;
+	if (f->state != NULL && *f->state != '\0') {
+		if (strcasecmp(f->state, "active") == 0) {
+			a->terminal = 0;
+		} else if (strcasecmp(f->state, "terminal") == 0) {
+			a->terminal = 1;
+		} else if ((st = job_state_parse(f->state)) >= 0) {
+			name          = job_state_name(st);
+			a->state      = name;
+			a->state_live = !job_state_terminal(st);
+		} else {
+			return mlops_error_set_field(err, MLOPS_EINVAL,
+			    "state",
+			    "unknown job state \"%s\" (a state name, "
+			    "\"active\" or \"terminal\")",
+			    f->state);
+		}
+	}
+	if (f->search != NULL && *f->search != '\0') {
+		if (store_job_utf8_len(f->search) >= STORE_JOB_TRIGRAM) {
+			a->search = f->search;
+		} else {
+			a->like = store_job_like_pattern(f->search);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The list statement for `a` (and whether the search drives it): the
+ * index of the filter likely to keep the fewest rows. A sweep and the live
+ * states hold few jobs at any time, so they drive even a search (whose
+ * matches are then looked up once); otherwise a search drives, newest
+ * match first, and stops at the limit. Project and cluster come next, then
+ * a terminal state; "terminal" alone walks the ids, since most jobs are.
+ */
+static const struct store_job_query *
+store_job_list_pick(struct store_job_args *a)
+{
+	bool few = a->sweep_id != 0 || (a->state != NULL && a->state_live)
+	    || a->terminal == 0;
+
+	a->search_drives = a->search != NULL && !few;
+	if (a->search_drives) {
+		return &store_job_list_search;
+	}
+	if (a->sweep_id != 0) {
+		return &store_job_list_sweep;
+	}
+	if (a->state != NULL && a->state_live) {
+		return &store_job_list_state;
+	}
+	if (a->terminal == 0) {
+		return &store_job_list_live;
+	}
+	if (a->project != NULL) {
+		return &store_job_list_project;
+	}
+	if (a->cluster != NULL) {
+		return &store_job_list_cluster;
+	}
+	if (a->state != NULL) {
+		return &store_job_list_state;
+	}
+	/* "terminal" too: most jobs are, the newest ids find a page. */
+	return &store_job_list_all;
+}
+
+/* Binds ?1..?9 of a list statement. Returns the first failing result. */
+static int
+store_job_bind_list(sqlite3_stmt *stmt, const struct store_job_args *a)
+{
+	int rcs[] = {
+		store_bind_text(stmt, 1, a->project),
+		store_bind_text(stmt, 2, a->cluster),
+		store_bind_text(stmt, 3, a->state),
+		store_bind_int64_or_null(stmt, 4, a->terminal, -1),
+		store_bind_int64_or_null(stmt, 5, a->sweep_id, 0),
+		sqlite3_bind_int64(stmt, 6, a->before_id),
+		sqlite3_bind_int(stmt, 7, a->limit),
+		store_bind_text(stmt, 9, a->like),
+		store_bind_text(stmt, a->search_drives ? 8 : 10, a->search),
+	};
+
+	for (size_t i = 0; i < sizeof(rcs) / sizeof(rcs[0]); i++) {
+		if (rcs[i] != SQLITE_OK) {
+			return rcs[i];
+		}
+	}
+	return SQLITE_OK;
+}
+
+/* Steps `stmt` to its end, collecting the jobs it returns. */
+static int
+store_job_collect(struct store_job ***out, size_t *n, struct store *st,
+    sqlite3_stmt *stmt, const char *what, struct mlops_error *err)
+{
+	struct store_job **list = NULL;
+	size_t             len = 0, cap = 0;
+	int                rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap  = cap ? cap * 2 : 16;
+			list = xreallocarray(list, cap, sizeof(*list));
+		}
+		list[len++] = store_job_from_row(stmt);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err, "%s", what);
+		goto out;
+	}
+	*out = list;
+	*n   = len;
+	list = NULL;
+	rc   = 0;
+out:
+	store_job_list_free(list, len);
+	return rc;
+}
+
+int
+store_job_list(struct store_job ***out, size_t *n, struct store *st,
+    const struct store_job_filter *f, struct mlops_error *err)
+{
+	const struct store_job_query *q;
+	struct store_job_args         a;
+	sqlite3_stmt                 *stmt = NULL;
+	int                           rc;
+
+	if ((rc = store_job_filter_args(&a, f, err)) < 0) {
+		goto out;
+	}
+	q = store_job_list_pick(&a);
+	if ((rc = store_stmt(&stmt, st, q->id, q->sql, err)) < 0) {
+		goto out;
+	}
+	if ((rc = store_job_bind_list(stmt, &a)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding filter");
+		goto out;
+	}
+	rc = store_job_collect(out, n, st, stmt, "listing jobs", err);
+out:
+	store_stmt_release(stmt);
+	free(a.like);
+	return rc;
+}
+
+int
+store_job_list_active(struct store_job ***out, size_t *n, struct store *st,
+    const char *cluster, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	/* jobs_active holds only the live jobs, by cluster then id. */
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_LIST_ACTIVE,
+	         "SELECT " STORE_JOB_LIST_COLUMNS
+	         " FROM jobs AS j WHERE j.cluster = ?1 AND j.terminal = 0 "
+	         "AND j.state <> 'SUBMITTING' ORDER BY j.id",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = store_bind_text(stmt, 1, cluster)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding cluster");
+		goto out;
+	}
+	rc = store_job_collect(
+	    out, n, st, stmt, "listing the live jobs of a cluster", err);
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_list_submitting(struct store_job ***out, size_t *n, struct store *st,
+    struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_LIST_SUBMITTING,
+	         "SELECT " STORE_JOB_LIST_COLUMNS
+	         " FROM jobs AS j WHERE j.state = 'SUBMITTING' ORDER BY j.id",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	rc = store_job_collect(
+	    out, n, st, stmt, "listing the jobs being submitted", err);
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+void
+store_job_free(struct store_job *j)
+{
+	if (j == NULL) {
+		return;
+	}
+	free(j->project);
+	free(j->cluster);
+	free(j->partition);
+	free(j->slurm_job_id);
+	free(j->state);
+	free(j->reason);
+	free(j->description);
+	free(j->commit_sha);
+	free(j->branch);
+	for (size_t i = 0; i < j->n_overrides; i++) {
+		free(j->overrides[i]);
+	}
+	free(j->overrides);
+	free(j->config_name);
+	free(j->gpu_type);
+	free(j->mem);
+	free(j->time_limit);
+	free(j->node_list);
+	free(j->wandb_url);
+	free(j->work_dir);
+	free(j->stdout_path);
+	free(j->stderr_path);
+	free(j->sbatch_script);
+	free(j->submit_error);
+	free(j);
+}
+
+void
+store_job_list_free(struct store_job **v, size_t n)
+{
+	if (v == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		store_job_free(v[i]);
+	}
+	free(v);
+}

@@ -311,6 +311,36 @@ launch_edit_clicked(GtkButton *b, MlopsLaunchDialog *self)
 	launch_show_form(self);
 }
 
+/* Brings the marked row to the upper third of the form. */
+static gboolean
+launch_scroll_to_error(gpointer data)
+{
+	MlopsLaunchDialog *self = data;
+	GtkWidget         *sw, *content = NULL;
+	GtkAdjustment     *adj;
+	graphene_point_t   p;
+
+	sw = self->error_widget != NULL
+	    ? gtk_widget_get_ancestor(self->error_widget, GTK_TYPE_SCROLLED_WINDOW)
+	    : NULL;
+	if (sw != NULL) {
+		content = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(sw));
+		if (GTK_IS_VIEWPORT(content)) {
+			content = gtk_viewport_get_child(GTK_VIEWPORT(content));
+		}
+	}
+	/* In the scrolled content's own coordinates, y is the offset. */
+	if (content != NULL
+	    && gtk_widget_compute_point(self->error_widget, content,
+	        &GRAPHENE_POINT_INIT(0, 0), &p)) {
+		adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(sw));
+		gtk_adjustment_set_value(adj,
+		    p.y - gtk_adjustment_get_page_size(adj) / 3.0);
+	}
+	g_object_unref(self);
+	return G_SOURCE_REMOVE;
+}
+
 /* Marks the field the daemon named, with its message, on the field. */
 static void
 launch_show_error(MlopsLaunchDialog *self, const char *doing,
@@ -319,11 +349,25 @@ launch_show_error(MlopsLaunchDialog *self, const char *doing,
 	enum mlops_launch_field f = mlops_model_launch_field(err->field);
 	GtkWidget       *w    = launch_field_widget(self, f);
 	g_autofree char *text = mlops_util_error_text(doing, err);
+	const char      *msg  = err->msg;
+	size_t           fl   = strlen(err->field);
 
 	launch_clear_error(self);
 	launch_show_form(self);
+	/* On the field itself its name is redundant: "mem: bad" -> "bad". */
+	if (fl > 0 && strncmp(msg, err->field, fl) == 0
+	    && strncmp(msg + fl, ": ", 2) == 0) {
+		msg += fl + 2;
+	}
 	self->error_field   = g_strdup(err->field);
-	self->error_message = g_strdup(err->msg[0] ? err->msg : text);
+	self->error_message = g_strdup(msg[0] ? msg : text);
+	if (msg != err->msg) {
+		struct mlops_error short_err = *err;
+
+		g_strlcpy(short_err.msg, msg, sizeof(short_err.msg));
+		g_free(text);
+		text = mlops_util_error_text(doing, &short_err);
+	}
 	if (err->code == MLOPS_EDIRTY) {
 		w = self->dirty_row;
 		gtk_widget_set_visible(self->dirty_group, TRUE);
@@ -342,7 +386,10 @@ launch_show_error(MlopsLaunchDialog *self, const char *doing,
 	}
 	gtk_label_set_text(self->error_label, text);
 	gtk_revealer_set_reveal_child(self->error_revealer, TRUE);
-	adw_toast_overlay_add_toast(self->toast_overlay, adw_toast_new(text));
+	/* The banner says it; a toast too would only cover the form. */
+	if (w != NULL) {
+		g_idle_add(launch_scroll_to_error, g_object_ref(self));
+	}
 	g_debug("launch error: field '%s': %s", err->field, text);
 }
 

@@ -349,6 +349,7 @@ window_on_state(GObject *conn, GParamSpec *pspec, MlopsWindow *self)
 	const char      *url = mlops_connection_get_url(c);
 	const char      *msg = mlops_connection_get_message(c);
 	g_autofree char *text = NULL;
+	gboolean         connected;
 
 	(void) pspec;
 	switch (mlops_connection_get_state(c)) {
@@ -372,6 +373,14 @@ window_on_state(GObject *conn, GParamSpec *pspec, MlopsWindow *self)
 		gtk_label_set_text(self->banner_label, text);
 		gtk_revealer_set_reveal_child(self->banner_revealer, TRUE);
 	}
+	/* What is shown is as of the last contact: dim it, and offer no
+	 * launch that could not be sent. */
+	connected = mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED;
+	gtk_widget_set_opacity(GTK_WIDGET(self->leaflet), connected ? 1.0 : 0.55);
+	gtk_widget_action_set_enabled(
+	    GTK_WIDGET(self), "win.show-launch", connected);
+	gtk_widget_action_set_enabled(
+	    GTK_WIDGET(self), "win.launch-for", connected);
 	window_update_title(self);
 }
 

@@ -62,7 +62,7 @@ static const struct cmd_spec main_commands[] = {
 	{ "launch", cmd_launch, "submit a job", cmd_launch_usage },
 	{ "jobs", cmd_jobs, "job history, newest first", cmd_jobs_usage },
 	{ "job", cmd_job, "show: one job in full", cmd_job_usage },
-	{ "logs", cmd_stub, "a job's output", cmd_logs_usage },
+	{ "logs", cmd_logs, "a job's output", cmd_logs_usage },
 	{ "cancel", cmd_cancel, "cancel a job", cmd_cancel_usage },
 	{ "watch", cmd_watch, "stream job and cluster events",
 	    cmd_watch_usage },

@@ -34,4 +34,7 @@ RPC_HANDLER(rpc_project_show);
 RPC_HANDLER(rpc_project_sync);
 RPC_HANDLER(rpc_project_remove);
 
+/* rpc_logs.c */
+RPC_HANDLER(rpc_logs);
+
 #endif

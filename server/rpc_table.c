@@ -29,6 +29,7 @@ const struct rpc_method rpc_methods[] = {
 	{ MLOPS__REQUEST__BODY_JOBS, "jobs", rpc_jobs },
 	{ MLOPS__REQUEST__BODY_JOB_SHOW, "job_show", rpc_job_show },
 	{ MLOPS__REQUEST__BODY_CANCEL, "cancel", rpc_cancel },
+	{ MLOPS__REQUEST__BODY_LOGS, "logs", rpc_logs },
 };
 
 const size_t rpc_methods_count = sizeof(rpc_methods) / sizeof(rpc_methods[0]);

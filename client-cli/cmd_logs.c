@@ -1,0 +1,460 @@
+/*
+ * mlops logs ID [--follow] [--stderr] [--tail N]: a job's output, asked of
+ * the daemon by byte ranges so that neither side ever holds a whole file:
+ * the end of the file for --tail, 1 MiB chunks for all of it, and with
+ * --follow the new bytes once a second until the job ends. Progress bars
+ * drawn with "\r" print as their last state (mlops/logfmt.h).
+ * Single-threaded.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mlops/logfmt.h>
+#include <mlops/strbuf.h>
+#include <mlops/xmalloc.h>
+
+#include "cmd.h"
+#include "output.h"
+
+#define LOGS_CHUNK      (1024u * 1024u) /* the daemon's cap per read */
+#define LOGS_TAIL_FIRST (64u * 1024u)   /* the first --tail read */
+#define LOGS_POLL_MS    1000            /* --follow: ask this often */
+#define LOGS_RETRY_MS   5000            /* --follow: cluster unreachable */
+
+const char cmd_logs_usage[]
+    = "usage: mlops logs ID [--follow] [--stderr] [--tail N]\n"
+      "\n"
+      "The job's output, read from its file on the cluster. Lines a "
+      "progress\n"
+      "bar redraws with carriage returns show as their last state.\n"
+      "\n"
+      "Options:\n"
+      "  -f, --follow  keep printing output as it arrives until the job "
+      "ends,\n"
+      "                then exit with the job's exit code (as 'mlops "
+      "launch\n"
+      "                --wait'); before the file exists, wait for it\n"
+      "  --stderr      show the job's stderr instead of its stdout\n"
+      "  --tail N      only the last N lines (only what follows with "
+      "--follow\n"
+      "                when N is 0)\n"
+      "  -h, --help    show this help\n"
+      "\n"
+      "Without --follow, a job whose file does not exist yet (it has not\n"
+      "started) is reported and the exit status is 1.\n";
+
+enum {
+	LOGS_OPT_STDERR = 0x200,
+	LOGS_OPT_TAIL,
+};
+
+struct logs {
+	struct cli         *cli;
+	int64_t             id;
+	bool                use_stderr;
+	bool                follow;
+	long                tail; /* -1: the whole file */
+	struct mlops_logfmt fmt;
+	struct strbuf       out;    /* formatted, not yet printed */
+	int64_t             offset; /* the next byte to ask for */
+	bool                said_missing, said_retry;
+	bool                ended; /* the output is complete */
+	/* The job as the last reply saw it. */
+	char *state;
+	bool  terminal;
+	int   exit_code;
+};
+
+static const char *
+logs_stream(const struct logs *l)
+{
+	return l->use_stderr ? "stderr" : "stdout";
+}
+
+static void
+logs_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long) (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) { }
+}
+
+/* Prints what is formatted. Returns 0 or an exit code (printed). */
+static int
+logs_print(struct logs *l, bool flush)
+{
+	int rc = 0;
+
+	if (l->out.len > 0) {
+		rc = output_print(strbuf_str(&l->out));
+		strbuf_reset(&l->out);
+	}
+	if (rc == 0 && flush) {
+		rc = output_flush();
+	}
+	return rc < 0 ? cli_fail(l->cli, "cannot write output") : CLI_EXIT_OK;
+}
+
+/* Keeps the job's state from a reply. */
+static void
+logs_note_job(struct logs *l, const Mlops__LogsReply *r)
+{
+	free(l->state);
+	l->state     = xstrdup(r->state);
+	l->terminal  = r->terminal;
+	l->exit_code = r->exit_code;
+}
+
+/* The exit status that stands for the ended job (launch --wait's). */
+static int
+logs_job_status(const struct logs *l)
+{
+	Mlops__Job j = MLOPS__JOB__INIT;
+
+	j.state     = l->state != NULL ? l->state : "";
+	j.terminal  = l->terminal;
+	j.exit_code = l->exit_code;
+	return job_fmt_exit_status(&j);
+}
+
+/* Whether a failure may pass by itself (the cluster is unreachable). */
+static bool
+logs_transient(int rc)
+{
+	return rc == MLOPS_EUNREACHABLE || rc == MLOPS_ETIMEDOUT;
+}
+
+/*
+ * One logs request. Returns 0 with *out (caller frees), or an exit code
+ * after printing the failure. With --follow a cluster that cannot be
+ * reached is asked again every LOGS_RETRY_MS.
+ */
+static int
+logs_call(struct logs *l, int64_t offset, uint32_t max, Mlops__Response **out)
+{
+	Mlops__Request     req  = MLOPS__REQUEST__INIT;
+	Mlops__LogsRequest body = MLOPS__LOGS_REQUEST__INIT;
+	struct cli        *cli  = l->cli;
+	int                rc;
+
+	if ((rc = cli_connect(cli)) != CLI_EXIT_OK) {
+		return rc;
+	}
+	body.id        = l->id;
+	body.stderr    = l->use_stderr;
+	body.offset    = offset;
+	body.max_bytes = max;
+	req.body_case  = MLOPS__REQUEST__BODY_LOGS;
+	req.logs       = &body;
+	for (;;) {
+		struct mlops_error err  = { 0 };
+		Mlops__Response   *resp = NULL;
+		bool               from_server;
+
+		if (cli->debug) {
+			debug_dump(">> request", &req.base);
+		}
+		rc = mlops_client_call(
+		    cli->client, &req, &resp, cli->timeout_ms, &err);
+		if (cli->debug && resp != NULL) {
+			debug_dump("<< reply", &resp->base);
+		}
+		from_server = resp != NULL;
+		if (rc == 0
+		    && (resp->body_case != MLOPS__RESPONSE__BODY_LOGS
+		        || resp->logs == NULL)) {
+			mlops__response__free_unpacked(resp, NULL);
+			cli_fail(cli, "the daemon sent an unexpected reply");
+			return CLI_EXIT_UNREACHABLE;
+		}
+		if (rc == 0) {
+			if (l->said_retry) {
+				cli_notice(cli, "note", "reading again");
+				l->said_retry = false;
+			}
+			*out = resp;
+			return CLI_EXIT_OK;
+		}
+		if (resp != NULL) {
+			mlops__response__free_unpacked(resp, NULL);
+		}
+		if (!(l->follow && from_server && logs_transient(rc))) {
+			cli_fail(cli, "%s",
+			    err.msg[0] != '\0' ? err.msg : mlops_strerror(rc));
+			return cli_exit_for(rc, from_server);
+		}
+		if (!l->said_retry) {
+			cli_notice(cli, "note", "%s; trying again every %d s",
+			    err.msg[0] != '\0' ? err.msg : mlops_strerror(rc),
+			    LOGS_RETRY_MS / 1000);
+			l->said_retry = true;
+		}
+		logs_sleep_ms(LOGS_RETRY_MS);
+	}
+}
+
+/*
+ * A reply without a file: without --follow (or once the job has ended)
+ * that is the answer, exit 1; with --follow says so once and waits.
+ * Returns -1 to go on waiting, or an exit code.
+ */
+static int
+logs_missing(struct logs *l)
+{
+	if (l->terminal) {
+		cli_fail(l->cli, "job %" PRId64 " left no %s (it is %s)",
+		    l->id, logs_stream(l), l->state);
+		return l->follow ? logs_job_status(l) : CLI_EXIT_ERROR;
+	}
+	if (!l->follow) {
+		return cli_fail(l->cli,
+		    "job %" PRId64 " has no %s yet (it is %s)", l->id,
+		    logs_stream(l), l->state);
+	}
+	if (!l->said_missing) {
+		cli_notice(l->cli, "note",
+		    "job %" PRId64 " has no %s yet (it is %s); waiting for it",
+		    l->id, logs_stream(l), l->state);
+		l->said_missing = true;
+	}
+	return -1;
+}
+
+/* Formats `len` bytes of output (they continue what was fed before). */
+static void
+logs_feed(struct logs *l, const void *data, size_t len)
+{
+	mlops_logfmt_feed(&l->fmt, data, len, &l->out);
+}
+
+/*
+ * --tail: the end of the file, asked with growing sizes and then, for
+ * very long lines, by 1 MiB ranges backwards, until it holds N lines or
+ * starts at the file's start. Sets l->offset to the end of what it read.
+ * Returns 0, -1 when the file is missing (and waiting is right), or an
+ * exit code.
+ */
+static int
+logs_tail(struct logs *l)
+{
+	Mlops__Response *resp = NULL;
+	struct strbuf    buf  = STRBUF_INIT;
+	uint32_t         max  = LOGS_TAIL_FIRST;
+	int64_t          start;
+	size_t           from;
+	bool             enough = false;
+	int              rc;
+
+	for (;;) {
+		const Mlops__LogsReply *r;
+
+		if ((rc = logs_call(l, -1, max, &resp)) != 0) {
+			goto out;
+		}
+		r = resp->logs;
+		logs_note_job(l, r);
+		if (r->missing) {
+			rc = logs_missing(l);
+			goto out;
+		}
+		strbuf_reset(&buf);
+		strbuf_append(&buf, r->data.data, r->data.len);
+		start     = r->offset;
+		l->offset = r->offset + (int64_t) r->data.len;
+		mlops__response__free_unpacked(resp, NULL);
+		resp = NULL;
+		mlops_logfmt_tail_start(
+		    buf.buf, buf.len, (size_t) l->tail, &enough);
+		if (enough || start == 0 || max >= LOGS_CHUNK) {
+			break;
+		}
+		max *= 4;
+	}
+	/* Lines longer than a read: fetch further back, 1 MiB at a time. */
+	while (!enough && start > 0) {
+		const Mlops__LogsReply *r;
+		int64_t                 from_off
+		    = start > (int64_t) LOGS_CHUNK ? start - LOGS_CHUNK : 0;
+		struct strbuf more = STRBUF_INIT;
+
+		if ((rc = logs_call(
+		         l, from_off, (uint32_t) (start - from_off), &resp))
+		    != 0) {
+			goto out;
+		}
+		r = resp->logs;
+		if (r->missing || r->offset != from_off
+		    || r->data.len != (size_t) (start - from_off)) {
+			/* The file changed under us: show what we have. */
+			break;
+		}
+		strbuf_append(&more, r->data.data, r->data.len);
+		strbuf_append(&more, buf.buf, buf.len);
+		strbuf_fini(&buf);
+		buf   = more;
+		start = from_off;
+		mlops__response__free_unpacked(resp, NULL);
+		resp = NULL;
+		mlops_logfmt_tail_start(
+		    buf.buf, buf.len, (size_t) l->tail, &enough);
+	}
+	from = mlops_logfmt_tail_start(
+	    buf.buf, buf.len, (size_t) l->tail, &enough);
+	logs_feed(l, buf.buf + from, buf.len - from);
+	rc = 0;
+out:
+	if (resp != NULL) {
+		mlops__response__free_unpacked(resp, NULL);
+	}
+	strbuf_fini(&buf);
+	return rc;
+}
+
+/*
+ * Reads on from l->offset: to the end of the file, or with --follow
+ * until the job has ended and nothing more came. Returns an exit code.
+ */
+static int
+logs_stream_on(struct logs *l)
+{
+	Mlops__Response *resp = NULL;
+	int              rc;
+
+	for (;;) {
+		const Mlops__LogsReply *r;
+		size_t                  len;
+		bool                    more;
+
+		if ((rc = logs_call(l, l->offset, LOGS_CHUNK, &resp)) != 0) {
+			return rc;
+		}
+		r = resp->logs;
+		logs_note_job(l, r);
+		if (r->missing) {
+			mlops__response__free_unpacked(resp, NULL);
+			if ((rc = logs_missing(l)) >= 0) {
+				return rc;
+			}
+			logs_sleep_ms(LOGS_POLL_MS);
+			continue;
+		}
+		if (r->file_size < l->offset) {
+			/* A requeued job starts its file anew. */
+			cli_notice(l->cli, "note",
+			    "the %s file was rewritten; reading it from its "
+			    "start",
+			    logs_stream(l));
+			mlops_logfmt_flush(&l->fmt, &l->out);
+			strbuf_putc(&l->out, '\n');
+			l->offset = 0;
+			mlops__response__free_unpacked(resp, NULL);
+			continue;
+		}
+		len = r->data.len;
+		logs_feed(l, r->data.data, len);
+		l->offset = r->offset + (int64_t) len;
+		more      = len > 0 && l->offset < r->file_size;
+		mlops__response__free_unpacked(resp, NULL);
+		resp = NULL;
+		if ((rc = logs_print(l, l->follow)) != 0) {
+			return rc;
+		}
+		if (more) {
+			continue;
+		}
+		if (!l->follow) {
+			l->ended = true;
+			return CLI_EXIT_OK;
+		}
+		if (l->terminal && len == 0) {
+			l->ended = true;
+			return logs_job_status(l);
+		}
+		/* An ended job's last bytes: make sure none follow. */
+		if (len == 0 || !l->terminal) {
+			logs_sleep_ms(LOGS_POLL_MS);
+		}
+	}
+}
+
+static int
+logs_parse_tail(struct cli *cli, const char *s, long *out)
+{
+	char *end;
+	long  v;
+
+	errno = 0;
+	v     = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 0
+	    || v > INT_MAX) {
+		return cli_usage_error(
+		    cli, "--tail: not a number of lines: '%s'", s);
+	}
+	*out = v;
+	return CLI_EXIT_OK;
+}
+
+int
+cmd_logs(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "stderr", no_argument, NULL, LOGS_OPT_STDERR },
+		{ "tail", required_argument, NULL, LOGS_OPT_TAIL },
+		CLI_COMMON_OPTIONS,
+	};
+	struct logs l = { .cli = cli, .tail = -1, .exit_code = -1 };
+	int         c, rc, prc;
+
+	while ((c = cli_getopt(cli, argc, argv, ":hf", opts)) != -1) {
+		switch (c) {
+		case 'f':
+			l.follow = true;
+			break;
+		case LOGS_OPT_STDERR:
+			l.use_stderr = true;
+			break;
+		case LOGS_OPT_TAIL:
+			if ((rc = logs_parse_tail(cli, optarg, &l.tail))
+			    != 0) {
+				return rc;
+			}
+			break;
+		case CLI_GETOPT_HELP:
+			return CLI_EXIT_OK;
+		default:
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_nargs(cli, argc - optind, 1, 1, "job ID")) != 0
+	    || (rc = cmd_job_parse_id(cli, argv[optind], &l.id)) != 0) {
+		return rc;
+	}
+	mlops_logfmt_init(&l.fmt);
+	strbuf_init(&l.out);
+	rc = 0;
+	if (l.tail >= 0) {
+		rc      = logs_tail(&l);
+		l.ended = rc == 0 && !l.follow;
+	}
+	if (rc == -1 || (rc == 0 && (l.tail < 0 || l.follow))) {
+		/* rc -1: --follow of a file not there yet, from its start */
+		rc = logs_stream_on(&l);
+	}
+	if (l.ended) {
+		/* the last line, even without a newline */
+		mlops_logfmt_flush(&l.fmt, &l.out);
+	}
+	if ((prc = logs_print(&l, true)) != 0 && rc == 0) {
+		rc = prc;
+	}
+	mlops_logfmt_fini(&l.fmt);
+	strbuf_fini(&l.out);
+	free(l.state);
+	return rc;
+}

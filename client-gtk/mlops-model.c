@@ -157,7 +157,8 @@ mlops_model_job_matches(
     const Mlops__Job *j, const char *search, const char *state_filter)
 {
 	if (state_filter != NULL && *state_filter != '\0') {
-		bool terminal = j->terminal || mlops_model_state_terminal(j->state);
+		bool terminal
+		    = j->terminal || mlops_model_state_terminal(j->state);
 
 		if (strcasecmp(state_filter, "active") == 0) {
 			if (terminal) {
@@ -197,7 +198,8 @@ mlops_model_job_gpus(char *buf, size_t len, const Mlops__Job *j)
 	} else if (j->gpu_type != NULL && j->gpu_type[0] != '\0') {
 		snprintf(buf, len, "%d × %s", j->gpus, j->gpu_type);
 	} else {
-		snprintf(buf, len, "%d GPU%s", j->gpus, j->gpus == 1 ? "" : "s");
+		snprintf(
+		    buf, len, "%d GPU%s", j->gpus, j->gpus == 1 ? "" : "s");
 	}
 	return buf;
 }
@@ -290,7 +292,8 @@ mlops_model_job_insert_pos(
 	return lo;
 }
 
-/* ---- projects ------------------------------------------------------------ */
+/* ---- projects ------------------------------------------------------------
+ */
 
 char *
 mlops_model_project_ref(char *buf, size_t len, const Mlops__Project *p)
@@ -321,7 +324,8 @@ mlops_model_project_ahead(char *buf, size_t len, const Mlops__Project *p)
 	return buf;
 }
 
-/* ---- GPUs ------------------------------------------------------------------ */
+/* ---- GPUs ------------------------------------------------------------------
+ */
 
 void
 mlops_model_gpu_summary(
@@ -339,7 +343,8 @@ mlops_model_gpu_summary(
 	                                                      : "gpu");
 	snprintf(out->subtitle, sizeof(out->subtitle), "partition %s",
 	    row->partition != NULL ? row->partition : "");
-	snprintf(out->count, sizeof(out->count), "%d of %d free", avail, total);
+	snprintf(
+	    out->count, sizeof(out->count), "%d of %d free", avail, total);
 	if (row->pending > 0) {
 		snprintf(out->pending, sizeof(out->pending),
 		    "%d requested by pending jobs", row->pending);
@@ -388,7 +393,8 @@ mlops_model_gpu_choice_label(
 	return buf;
 }
 
-/* ---- launch form ------------------------------------------------------------ */
+/* ---- launch form
+ * ------------------------------------------------------------ */
 
 void
 mlops_model_strv_free(char **v)
@@ -406,7 +412,7 @@ int
 mlops_model_split_overrides(char ***out, size_t *n_out, const char *text)
 {
 	size_t cap = 8, n = 0, tlen = text != NULL ? strlen(text) : 0;
-	char **v   = calloc(cap, sizeof(*v));
+	char **v = calloc(cap, sizeof(*v));
 	char  *word;
 	size_t wl    = 0;
 	bool   in    = false; /* inside a word */
@@ -515,7 +521,8 @@ mlops_model_launch_field(const char *field)
 	return MLOPS_LAUNCH_FIELD_NONE;
 }
 
-/* ---- errors -------------------------------------------------------------- */
+/* ---- errors --------------------------------------------------------------
+ */
 
 char *
 mlops_model_error_text(
@@ -526,7 +533,8 @@ mlops_model_error_text(
 
 	switch (code) {
 	case -5: /* MLOPS_ETIMEDOUT */
-		snprintf(buf, len, "%s: the daemon did not answer in time", doing);
+		snprintf(
+		    buf, len, "%s: the daemon did not answer in time", doing);
 		break;
 	case -6: /* MLOPS_EUNREACHABLE */
 		snprintf(buf, len, "%s: %s", doing,
@@ -543,11 +551,13 @@ mlops_model_error_text(
 	case -10: /* MLOPS_EPROTO */
 	case -11: /* MLOPS_EVERSION */
 		snprintf(buf, len,
-		    "%s: this daemon speaks another version of the protocol%s%s",
+		    "%s: this daemon speaks another version of the "
+		    "protocol%s%s",
 		    doing, has ? " — " : "", m);
 		break;
 	case -12: /* MLOPS_ENOTIMPL */
-		snprintf(buf, len, "%s: this daemon cannot do that yet", doing);
+		snprintf(
+		    buf, len, "%s: this daemon cannot do that yet", doing);
 		break;
 	case -13: /* MLOPS_EHOSTKEY */
 		snprintf(buf, len,
@@ -572,7 +582,8 @@ mlops_model_error_text(
 	return buf;
 }
 
-/* ---- logs ---------------------------------------------------------------- */
+/* ---- logs ----------------------------------------------------------------
+ */
 
 size_t
 mlops_model_log_tail_start(const char *buf, size_t len, size_t max)
@@ -598,7 +609,8 @@ mlops_model_log_tail_start(const char *buf, size_t len, size_t max)
 	return start;
 }
 
-/* ---- messages ---------------------------------------------------------------- */
+/* ---- messages
+ * ---------------------------------------------------------------- */
 
 Mlops__Job *
 mlops_model_job_dup(const Mlops__Job *j)

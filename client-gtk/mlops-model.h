@@ -85,7 +85,8 @@ char *mlops_model_short_sha(char *buf, size_t len, const char *sha);
 size_t mlops_model_job_insert_pos(
     const int64_t *ids, size_t n, int64_t id, bool *exists);
 
-/* ---- projects ------------------------------------------------------------ */
+/* ---- projects ------------------------------------------------------------
+ */
 
 /** "main · 1a2b3c4" or "detached at 1a2b3c4". */
 char *mlops_model_project_ref(char *buf, size_t len, const Mlops__Project *p);
@@ -96,7 +97,8 @@ char *mlops_model_project_ref(char *buf, size_t len, const Mlops__Project *p);
 char *mlops_model_project_ahead(
     char *buf, size_t len, const Mlops__Project *p);
 
-/* ---- GPUs ------------------------------------------------------------------ */
+/* ---- GPUs ------------------------------------------------------------------
+ */
 
 /** One line of a cluster card: GPUs of one type in one partition. */
 struct mlops_gpu_summary {
@@ -119,10 +121,11 @@ void mlops_model_gpu_summary(
 int mlops_model_gpus_free(
     const Mlops__ClusterGpus *c, const char *partition, const char *type);
 /** "a100 — 4 free" / "a100 — none free" / "a100" (unknown). */
-char *mlops_model_gpu_choice_label(char *buf, size_t len, const char *type,
-    int free_now);
+char *mlops_model_gpu_choice_label(
+    char *buf, size_t len, const char *type, int free_now);
 
-/* ---- launch form ------------------------------------------------------------ */
+/* ---- launch form
+ * ------------------------------------------------------------ */
 
 /**
  * Splits the overrides text the way a shell would split words, without
@@ -155,17 +158,19 @@ enum mlops_launch_field {
 /** The form field that a daemon Error.field names; NONE when unknown. */
 enum mlops_launch_field mlops_model_launch_field(const char *field);
 
-/* ---- errors -------------------------------------------------------------- */
+/* ---- errors --------------------------------------------------------------
+ */
 
 /**
  * One sentence for a toast: what failed (`doing`, e.g. "Could not launch
  * the job") and why, in words a user understands, from an error code and
  * the daemon's message (may be empty).
  */
-char *mlops_model_error_text(char *buf, size_t len, const char *doing,
-    int code, const char *message);
+char *mlops_model_error_text(
+    char *buf, size_t len, const char *doing, int code, const char *message);
 
-/* ---- logs ---------------------------------------------------------------- */
+/* ---- logs ----------------------------------------------------------------
+ */
 
 /**
  * Where to start showing a log of `len` bytes so that at most `max` bytes
@@ -174,7 +179,8 @@ char *mlops_model_error_text(char *buf, size_t len, const char *doing,
  */
 size_t mlops_model_log_tail_start(const char *buf, size_t len, size_t max);
 
-/* ---- messages ---------------------------------------------------------------- */
+/* ---- messages
+ * ---------------------------------------------------------------- */
 
 /**
  * An independent copy of a job (packed and unpacked again), so that it

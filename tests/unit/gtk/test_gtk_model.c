@@ -42,9 +42,12 @@ static void
 test_state_badges(void **state)
 {
 	(void) state;
-	assert_int_equal(mlops_model_state_badge("RUNNING"), MLOPS_BADGE_RUNNING);
-	assert_int_equal(mlops_model_state_badge("running"), MLOPS_BADGE_RUNNING);
-	assert_int_equal(mlops_model_state_badge("PENDING"), MLOPS_BADGE_QUEUED);
+	assert_int_equal(
+	    mlops_model_state_badge("RUNNING"), MLOPS_BADGE_RUNNING);
+	assert_int_equal(
+	    mlops_model_state_badge("running"), MLOPS_BADGE_RUNNING);
+	assert_int_equal(
+	    mlops_model_state_badge("PENDING"), MLOPS_BADGE_QUEUED);
 	assert_int_equal(
 	    mlops_model_state_badge("COMPLETED"), MLOPS_BADGE_SUCCESS);
 	assert_int_equal(mlops_model_state_badge("FAILED"), MLOPS_BADGE_ERROR);
@@ -57,7 +60,8 @@ test_state_badges(void **state)
 	assert_int_equal(mlops_model_state_badge("LOST"), MLOPS_BADGE_MUTED);
 	assert_int_equal(
 	    mlops_model_state_badge("SUBMITTING"), MLOPS_BADGE_NEUTRAL);
-	assert_int_equal(mlops_model_state_badge("BOGUS"), MLOPS_BADGE_NEUTRAL);
+	assert_int_equal(
+	    mlops_model_state_badge("BOGUS"), MLOPS_BADGE_NEUTRAL);
 	assert_int_equal(mlops_model_state_badge(NULL), MLOPS_BADGE_NEUTRAL);
 
 	assert_string_equal(
@@ -200,7 +204,8 @@ test_job_fields(void **state)
 
 	assert_string_equal(mlops_model_duration(buf, sizeof(buf), -1), "");
 	assert_string_equal(mlops_model_duration(buf, sizeof(buf), 0), "0 s");
-	assert_string_equal(mlops_model_duration(buf, sizeof(buf), 59), "59 s");
+	assert_string_equal(
+	    mlops_model_duration(buf, sizeof(buf), 59), "59 s");
 	assert_string_equal(
 	    mlops_model_duration(buf, sizeof(buf), 754), "12 min");
 	assert_string_equal(
@@ -214,7 +219,8 @@ test_job_fields(void **state)
 	assert_string_equal(mlops_model_time(buf, sizeof(buf), 1700000000),
 	    "2023-11-14 22:13");
 	assert_string_equal(
-	    mlops_model_short_sha(buf, sizeof(buf), "1a2b3c4d5e6f"), "1a2b3c4");
+	    mlops_model_short_sha(buf, sizeof(buf), "1a2b3c4d5e6f"),
+	    "1a2b3c4");
 	assert_string_equal(mlops_model_short_sha(buf, sizeof(buf), ""), "");
 }
 
@@ -250,7 +256,8 @@ test_project(void **state)
 	p.behind   = -1;
 	assert_string_equal(
 	    mlops_model_project_ref(buf, sizeof(buf), &p), "main · 0123456");
-	assert_string_equal(mlops_model_project_ahead(buf, sizeof(buf), &p), "");
+	assert_string_equal(
+	    mlops_model_project_ahead(buf, sizeof(buf), &p), "");
 	p.ahead = 2;
 	assert_string_equal(
 	    mlops_model_project_ahead(buf, sizeof(buf), &p), "2 ahead");
@@ -316,7 +323,7 @@ static void
 test_gpus_free(void **state)
 {
 	Mlops__GpuRow      a = MLOPS__GPU_ROW__INIT, b = MLOPS__GPU_ROW__INIT;
-	Mlops__GpuRow      c = MLOPS__GPU_ROW__INIT;
+	Mlops__GpuRow      c       = MLOPS__GPU_ROW__INIT;
 	Mlops__GpuRow     *rows[3] = { &a, &b, &c };
 	Mlops__ClusterGpus cg      = MLOPS__CLUSTER_GPUS__INIT;
 	char               buf[64];
@@ -348,7 +355,8 @@ test_gpus_free(void **state)
 	    mlops_model_gpu_choice_label(buf, sizeof(buf), "v100", 0),
 	    "v100 — none free");
 	assert_string_equal(
-	    mlops_model_gpu_choice_label(buf, sizeof(buf), "h100", -1), "h100");
+	    mlops_model_gpu_choice_label(buf, sizeof(buf), "h100", -1),
+	    "h100");
 }
 
 static void
@@ -378,7 +386,8 @@ test_split_overrides(void **state)
 	mlops_model_strv_free(v);
 
 	/* Quotes inside a word join, as in a shell. */
-	assert_int_equal(mlops_model_split_overrides(&v, &n, "a='1 2'3 ''"), 0);
+	assert_int_equal(
+	    mlops_model_split_overrides(&v, &n, "a='1 2'3 ''"), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0], "a=1 23");
 	assert_string_equal(v[1], "");
@@ -402,21 +411,24 @@ static void
 test_launch_field(void **state)
 {
 	(void) state;
-	assert_int_equal(
-	    mlops_model_launch_field("partition"), MLOPS_LAUNCH_FIELD_PARTITION);
+	assert_int_equal(mlops_model_launch_field("partition"),
+	    MLOPS_LAUNCH_FIELD_PARTITION);
 	assert_int_equal(
 	    mlops_model_launch_field("gpu_type"), MLOPS_LAUNCH_FIELD_GPU_TYPE);
-	assert_int_equal(mlops_model_launch_field("mem"), MLOPS_LAUNCH_FIELD_MEM);
+	assert_int_equal(
+	    mlops_model_launch_field("mem"), MLOPS_LAUNCH_FIELD_MEM);
 	assert_int_equal(
 	    mlops_model_launch_field("time_limit"), MLOPS_LAUNCH_FIELD_TIME);
-	assert_int_equal(
-	    mlops_model_launch_field("cpus_per_task"), MLOPS_LAUNCH_FIELD_CPUS);
+	assert_int_equal(mlops_model_launch_field("cpus_per_task"),
+	    MLOPS_LAUNCH_FIELD_CPUS);
 	assert_int_equal(mlops_model_launch_field("overrides[1]"),
 	    MLOPS_LAUNCH_FIELD_OVERRIDES);
 	assert_int_equal(
 	    mlops_model_launch_field("nodes"), MLOPS_LAUNCH_FIELD_NODES);
-	assert_int_equal(mlops_model_launch_field(""), MLOPS_LAUNCH_FIELD_NONE);
-	assert_int_equal(mlops_model_launch_field(NULL), MLOPS_LAUNCH_FIELD_NONE);
+	assert_int_equal(
+	    mlops_model_launch_field(""), MLOPS_LAUNCH_FIELD_NONE);
+	assert_int_equal(
+	    mlops_model_launch_field(NULL), MLOPS_LAUNCH_FIELD_NONE);
 	assert_int_equal(
 	    mlops_model_launch_field("partitions"), MLOPS_LAUNCH_FIELD_NONE);
 }
@@ -427,19 +439,20 @@ test_error_text(void **state)
 	char buf[512];
 
 	(void) state;
-	assert_string_equal(mlops_model_error_text(buf, sizeof(buf),
-	                        "Could not launch the job", -9,
-	                        "Requested node configuration is not available"),
+	assert_string_equal(
+	    mlops_model_error_text(buf, sizeof(buf),
+	        "Could not launch the job", -9,
+	        "Requested node configuration is not available"),
 	    "Could not launch the job: Slurm refused it: Requested node "
 	    "configuration is not available");
-	assert_string_equal(
-	    mlops_model_error_text(buf, sizeof(buf), "Could not sync", -5, "x"),
+	assert_string_equal(mlops_model_error_text(
+	                        buf, sizeof(buf), "Could not sync", -5, "x"),
 	    "Could not sync: the daemon did not answer in time");
 	assert_string_equal(mlops_model_error_text(buf, sizeof(buf),
 	                        "Could not sync", -2, "no project \"x\""),
 	    "Could not sync: no project \"x\"");
-	assert_string_equal(
-	    mlops_model_error_text(buf, sizeof(buf), "Could not cancel", -1, ""),
+	assert_string_equal(mlops_model_error_text(
+	                        buf, sizeof(buf), "Could not cancel", -1, ""),
 	    "Could not cancel");
 	assert_non_null(strstr(mlops_model_error_text(buf, sizeof(buf),
 	                           "Could not launch the job", -17, "dirty"),
@@ -447,8 +460,8 @@ test_error_text(void **state)
 	assert_non_null(strstr(mlops_model_error_text(buf, sizeof(buf),
 	                           "Could not check", -13, ""),
 	    "host key"));
-	assert_non_null(strstr(
-	    mlops_model_error_text(buf, sizeof(buf), "Could not refresh", -6, ""),
+	assert_non_null(strstr(mlops_model_error_text(buf, sizeof(buf),
+	                           "Could not refresh", -6, ""),
 	    "cannot be reached"));
 	/* A small buffer truncates, never overflows. */
 	mlops_model_error_text(buf, 8, "Could not launch the job", -9, "long");
@@ -478,9 +491,9 @@ test_log_tail(void **state)
 static void
 test_dup(void **state)
 {
-	struct tjob     t;
-	Mlops__Job     *c;
-	Mlops__Project  p = MLOPS__PROJECT__INIT, *pc;
+	struct tjob    t;
+	Mlops__Job    *c;
+	Mlops__Project p = MLOPS__PROJECT__INIT, *pc;
 
 	(void) state;
 	tjob_init(&t, 42, "RUNNING", "copy me", "77");

@@ -182,7 +182,11 @@ job_render(MlopsJobPage *self)
 	job_set(self, F_SUBMITTED,
 	    mlops_model_time(buf, sizeof(buf), j->submitted_at));
 	job_set(self, F_STARTED, mlops_model_time(buf, sizeof(buf), j->started_at));
-	job_set(self, F_ENDED, mlops_model_time(buf, sizeof(buf), j->ended_at));
+	/* A live job's ended_at is Slurm's projected end, not an end. */
+	job_set(self, F_ENDED,
+	    j->terminal || mlops_model_state_terminal(j->state)
+	        ? mlops_model_time(buf, sizeof(buf), j->ended_at)
+	        : "");
 	job_show_elapsed(self, j);
 	job_set(self, F_NODELIST, j->node_list);
 	mlops_model_short_sha(b2, sizeof(b2), j->commit);

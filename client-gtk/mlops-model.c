@@ -220,15 +220,21 @@ mlops_model_job_slurm_id(char *buf, size_t len, const Mlops__Job *j)
 int64_t
 mlops_model_job_elapsed(const Mlops__Job *j, int64_t now)
 {
-	if (j->elapsed_s >= 0 && (j->terminal || j->started_at <= 0)) {
-		return j->elapsed_s;
+	/* A live job's ended_at is Slurm's projected end (start + time
+	 * limit), not an end: only a finished job's counts. */
+	if (j->terminal || mlops_model_state_terminal(j->state)) {
+		if (j->elapsed_s >= 0) {
+			return j->elapsed_s;
+		}
+		if (j->started_at > 0 && j->ended_at >= j->started_at) {
+			return j->ended_at - j->started_at;
+		}
+		return -1;
 	}
 	if (j->started_at > 0) {
-		int64_t end = j->ended_at > 0 ? j->ended_at : now;
-
-		return end >= j->started_at ? end - j->started_at : 0;
+		return now >= j->started_at ? now - j->started_at : 0;
 	}
-	return j->elapsed_s >= 0 ? j->elapsed_s : -1;
+	return -1;
 }
 
 char *

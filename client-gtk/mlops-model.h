@@ -67,8 +67,9 @@ char *mlops_model_job_gpus(char *buf, size_t len, const Mlops__Job *j);
 /** The Slurm id as squeue shows it ("1234" or "1234_5"), "" when none. */
 char *mlops_model_job_slurm_id(char *buf, size_t len, const Mlops__Job *j);
 /**
- * Seconds the job has run: elapsed_s when known, else now - started_at for
- * a started job, -1 when it has not started.
+ * Seconds the job has run: for a finished job the daemon's elapsed_s (or
+ * ended_at - started_at), for a live one now - started_at (its ended_at
+ * is Slurm's projected end), -1 when it has not started.
  */
 int64_t mlops_model_job_elapsed(const Mlops__Job *j, int64_t now);
 /** "45 s", "12 min", "1 h 05 min", "2 d 3 h"; "" for a negative count. */

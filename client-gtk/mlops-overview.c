@@ -14,6 +14,8 @@
 
 #define OVERVIEW_LATEST_JOBS 8
 #define OVERVIEW_FETCH_JOBS  20
+/* After a stale GPU answer: about one Slurm round trip of the daemon's. */
+#define OVERVIEW_STALE_RETRY_S 3
 
 struct _MlopsOverview {
 	AdwBin parent_instance;
@@ -34,6 +36,8 @@ struct _MlopsOverview {
 	char            *search;
 	gboolean         gpus_in_flight;
 	gboolean         gpus_again;
+	gboolean         gpus_followed_up;
+	guint            gpus_followup;
 	guint            n_projects;
 	GString         *project_names;
 };
@@ -93,6 +97,17 @@ overview_status_done(GObject *src, GAsyncResult *res, gpointer data)
 
 static void overview_fetch_gpus(MlopsOverview *self);
 
+static gboolean
+overview_gpus_followup(gpointer data)
+{
+	MlopsOverview *self = data;
+
+	self->gpus_followup = 0;
+	overview_fetch_gpus(self);
+	g_object_unref(self);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 overview_gpus_done(GObject *src, GAsyncResult *res, gpointer data)
 {
@@ -103,12 +118,24 @@ overview_gpus_done(GObject *src, GAsyncResult *res, gpointer data)
 	self->gpus_in_flight = FALSE;
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
 	if (resp != NULL) {
+		gboolean stale = FALSE;
+
 		for (size_t i = 0; i < resp->cluster_gpus->n_clusters; i++) {
 			const Mlops__ClusterGpus *g
 			    = resp->cluster_gpus->clusters[i];
 
 			mlops_cluster_card_set_gpus(
 			    overview_card(self, g->name, TRUE), g);
+			stale = stale || g->stale;
+		}
+		/* A stale answer means the daemon is reading the cluster now:
+		 * ask once more when that read should be done. Once per
+		 * event, so this never turns into polling. */
+		if (stale && !self->gpus_followed_up && self->gpus_followup == 0) {
+			self->gpus_followed_up = TRUE;
+			self->gpus_followup    = g_timeout_add_seconds(
+                            OVERVIEW_STALE_RETRY_S, overview_gpus_followup,
+                            g_object_ref(self));
 		}
 		mlops__response__free_unpacked(resp, NULL);
 	} else if (err.code != MLOPS_EUNREACHABLE) {
@@ -485,6 +512,7 @@ mlops_overview_refresh(MlopsOverview *self)
 	req.status    = &body;
 	mlops_connection_call(self->conn, &req, 15000, overview_status_done,
 	    g_object_ref(self));
+	self->gpus_followed_up = FALSE;
 	overview_fetch_gpus(self);
 	overview_fetch_projects(self);
 	overview_fetch_jobs(self);
@@ -510,6 +538,7 @@ overview_on_event(MlopsConnection *conn, gpointer evp, MlopsOverview *self)
 			    overview_card(self, ev->cluster->status->name, TRUE),
 			    ev->cluster->status);
 		}
+		self->gpus_followed_up = FALSE;
 		overview_fetch_gpus(self);
 		break;
 	case MLOPS__EVENT__BODY_PROJECT:
@@ -517,6 +546,7 @@ overview_on_event(MlopsConnection *conn, gpointer evp, MlopsOverview *self)
 		break;
 	case MLOPS__EVENT__BODY_JOB:
 		/* The window's job store takes the job; GPU use changed. */
+		self->gpus_followed_up = FALSE;
 		overview_fetch_gpus(self);
 		break;
 	default:
@@ -582,6 +612,16 @@ mlops_overview_count_clusters(MlopsOverview *self, guint *with_gpus)
 	return n;
 }
 
+int
+mlops_overview_gpu_free(MlopsOverview *self, const char *cluster,
+    const char *partition, const char *type)
+{
+	GtkWidget *card = overview_card(self, cluster, FALSE);
+
+	return card != NULL ? mlops_cluster_card_get_free(card, partition, type)
+	                    : -1;
+}
+
 char *
 mlops_overview_describe_projects(MlopsOverview *self)
 {
@@ -595,6 +635,11 @@ mlops_overview_dispose(GObject *obj)
 {
 	MlopsOverview *self = MLOPS_OVERVIEW(obj);
 
+	if (self->gpus_followup != 0) {
+		g_source_remove(self->gpus_followup);
+		self->gpus_followup = 0;
+		g_object_unref(self);
+	}
 	g_clear_object(&self->slice);
 	g_clear_object(&self->job_filter);
 	gtk_widget_dispose_template(GTK_WIDGET(self), MLOPS_TYPE_OVERVIEW);

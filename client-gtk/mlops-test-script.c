@@ -6,6 +6,8 @@
  *   wait-connected [S]            wait-disconnected [S]
  *   wait-clusters N [S]           N cluster cards, each with GPU lines
  *   wait-project NAME [S]         the overview lists project NAME
+ *   wait-gpu-free C P T N [S]     cluster C's card shows N free GPUs of
+ *                                 type T in partition P
  *   action NAME [ARG]             activate an action: win.*, app.*,
  *                                 launch.* (the Launch dialog), job.*
  *   wait-launch-ready [S]         the Launch form is filled from the daemon
@@ -253,6 +255,20 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 		}
 		if (script_timed_out(self, script_timeout(self, s, 2))) {
 			return script_fail(self, "projects shown: %s", names);
+		}
+		return STEP_WAIT;
+	}
+	if (g_str_equal(cmd, "wait-gpu-free")) {
+		g_autofree char *p  = script_arg(self, s, 2, "");
+		g_autofree char *t  = script_arg(self, s, 3, "");
+		g_autofree char *nn = script_arg(self, s, 4, "-2");
+		int free_now = mlops_overview_gpu_free(ov, a1 ? a1 : "", p, t);
+
+		if (free_now == atoi(nn)) {
+			return STEP_DONE;
+		}
+		if (script_timed_out(self, script_timeout(self, s, 5))) {
+			return script_fail(self, "the card shows %d free", free_now);
 		}
 		return STEP_WAIT;
 	}

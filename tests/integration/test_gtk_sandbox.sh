@@ -62,9 +62,11 @@ action win.show-launch
 wait-launch-ready 60
 launch-set project toy
 launch-set cluster alpha
-launch-set partition cpu
+launch-set partition gpu
+launch-set gpu_type a100
+launch-set gpus 2
 launch-set description "gtk $tag"
-launch-set overrides "sleep=4 exit=0"
+launch-set overrides "sleep=15 exit=0"
 action launch.preview
 wait-field-error allow_dirty 60
 screenshot launch-dirty
@@ -83,6 +85,12 @@ action launch.submit
 wait-launched 180
 wait-toast "Launched job"
 screenshot job-submitted
+
+# While it runs, the overview's GPU counts follow (events, no polling).
+action win.show-overview
+wait-gpu-free alpha gpu a100 4 90
+screenshot overview-busy
+action win.show-job \$JOB
 wait-job-state COMPLETED 180
 screenshot job
 action job.open-log
@@ -139,11 +147,13 @@ grep -v -e "^$" -e "Failed to set fd limit" "$T/gtk.err" | sed 's/^/    stderr: 
 check "the app's script passed (exit $st)" [ "$st" -eq 0 ]
 check "no failed step" [ "$(grep -c "^not ok" "$T/gtk.out")" -eq 0 ]
 check "the launch went through the dialog" grep -q "^ok - action launch.submit" "$T/gtk.out"
+check "the GPU counts followed the job" grep -q "^ok - wait-gpu-free alpha gpu a100 4" "$T/gtk.out"
 check "COMPLETED arrived without a refresh" grep -q "^ok - wait-job-state COMPLETED" "$T/gtk.out"
 check "the log viewer settled" grep -q "^# log: " "$T/gtk.out"
 check "the reconnect was seen" grep -q "^ok - wait-connected 60" "$T/gtk.out"
 for shot in overview launch-field-error launch-dirty launch-preview \
-	job-submitted job job-log project disconnected reconnected; do
+	job-submitted overview-busy job job-log project disconnected \
+	reconnected; do
 	check "screenshot $shot.png" [ -s "$SHOTS/$shot.png" ]
 done
 check "screenshots are PNG" \
@@ -156,7 +166,9 @@ check "the job exists in the daemon ($id)" [ -n "$id" ]
 check "...and COMPLETED" [ "$(m --json job show "$id" | json "j['state']")" = COMPLETED ]
 check "...with the dirty tree allowed" [ "$(m --json job show "$id" | json "j['dirty']")" = True ]
 check "...and the overrides from the form" \
-	[ "$(m --json job show "$id" | json "' '.join(j['overrides'])")" = "sleep=4 exit=0" ]
+	[ "$(m --json job show "$id" | json "' '.join(j['overrides'])")" = "sleep=15 exit=0" ]
+check "...and 2 a100 GPUs per node" \
+	[ "$(m --json job show "$id" | json "'%d:%s' % (j['gpus'], j['gpu_type'])")" = 2:a100 ]
 check "...and the description from the form" \
 	[ "$(m --json job show "$id" | json "j['description']")" = "gtk $tag" ]
 

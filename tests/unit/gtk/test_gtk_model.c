@@ -197,6 +197,11 @@ test_job_fields(void **state)
 	assert_int_equal(mlops_model_job_elapsed(&t.j, 1000), -1);
 	t.j.started_at = 900;
 	assert_int_equal(mlops_model_job_elapsed(&t.j, 1000), 100);
+	/* A running job's ended_at is the projected end: not used. */
+	t.j.ended_at  = 900 + 3600;
+	t.j.elapsed_s = 90;
+	assert_int_equal(mlops_model_job_elapsed(&t.j, 1000), 100);
+	t.j.state     = "COMPLETED";
 	t.j.ended_at  = 950;
 	t.j.elapsed_s = 50;
 	t.j.terminal  = true;

@@ -22,6 +22,7 @@
  *   expect-project-jobs N         the project page lists exactly N jobs
  *   wait-toast TEXT [S]           a toast containing TEXT was shown
  *   screenshot NAME               save NAME.png of the front window
+ *   expect-accel ACCEL ACTION     the shortcut ACCEL activates ACTION
  *   touch FILE / wait-file FILE [S] / sleep S / quit
  *
  * Waits look at what the UI shows, from a 100 ms main-loop tick; they
@@ -434,6 +435,17 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 		}
 		g_print("# saved %s\n", path);
 		return STEP_DONE;
+	}
+	if (g_str_equal(cmd, "expect-accel")) {
+		g_auto(GStrv) acts = gtk_application_get_actions_for_accel(
+		    GTK_APPLICATION(self->app), a1 ? a1 : "");
+
+		if (a2 != NULL && acts != NULL && g_strv_contains(
+		        (const char *const *) acts, a2)) {
+			return STEP_DONE;
+		}
+		return script_fail(self, "%s is not bound to %s", a1 ? a1 : "",
+		    a2 ? a2 : "");
 	}
 	if (g_str_equal(cmd, "touch")) {
 		if (a1 == NULL || !g_file_set_contents(a1, "", 0, NULL)) {

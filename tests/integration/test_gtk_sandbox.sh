@@ -55,6 +55,10 @@ wait-connected 30
 wait-clusters 2 60
 wait-project toy
 screenshot overview
+expect-accel <Control>n win.show-launch
+expect-accel <Control>f win.search
+expect-accel <Control>r win.refresh
+expect-accel F5 win.refresh
 
 # Launch: the dirty tree is refused until "allow dirty" is on, and a
 # field the daemon rejects is marked on the field.

@@ -7,6 +7,10 @@
  */
 #include <time.h>
 
+#include <string.h>
+
+#include <mlops/logfmt.h>
+
 #include "mlops-log-source.h"
 #include "mlops-model.h"
 #include "mlops-job-page.h"
@@ -98,12 +102,20 @@ struct _MlopsJobPage {
 	guint            tick;
 	guint            log_generation;
 	gboolean         log_settled;
+	gboolean         log_in_flight;
+	gboolean         log_again;
+	gboolean         log_cut;
+	gboolean         log_was_terminal;
+	gint64           log_offset; /* next byte to read; -1: the end */
+	struct mlops_logfmt logfmt;
 	char            *log_status_text;
+	char            *log_text;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsJobPage, mlops_job_page, ADW_TYPE_BIN)
 
 static void job_fetch_log(MlopsJobPage *self);
+static void job_log_follow(MlopsJobPage *self);
 
 /* ---- fields ------------------------------------------------------------- */
 
@@ -234,10 +246,12 @@ job_row_changed(GObject *row, GParamSpec *pspec, MlopsJobPage *self)
 
 	(void) pspec;
 	job_render(self);
-	/* The job just ended: its log is complete now. */
-	if (ended && gtk_toggle_button_get_active(self->follow_button)) {
-		job_fetch_log(self);
+	/* Each poll that changed the job may have grown its log; once it
+	 * ended, one more read takes the rest. */
+	if (!self->log_was_terminal || ended) {
+		job_log_follow(self);
 	}
+	self->log_was_terminal = j->terminal;
 }
 
 static void
@@ -250,8 +264,9 @@ job_attach(MlopsJobPage *self, MlopsJobRow *row)
 		g_signal_handler_disconnect(self->row, self->row_handler);
 		g_clear_object(&self->row);
 	}
-	self->row         = g_object_ref(row);
-	self->row_handler = g_signal_connect(
+	self->row              = g_object_ref(row);
+	self->log_was_terminal = mlops_job_row_get_job(row)->terminal;
+	self->row_handler      = g_signal_connect(
 	    row, "notify::job", G_CALLBACK(job_row_changed), self);
 }
 
@@ -359,27 +374,30 @@ job_log_scroll_end(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* Shows a chunk: its tail when large, the end in view when following. */
+/* Appends what the formatter let out; keeps the buffer under the cap. */
 static void
-job_log_show(MlopsJobPage *self, const struct mlops_log_chunk *c)
+job_log_append(MlopsJobPage *self, struct strbuf *out)
 {
-	GtkTextBuffer   *buf   = gtk_text_view_get_buffer(self->log_view);
-	size_t           start = mlops_model_log_tail_start(
-            c->data, c->len, JOB_LOG_MAX);
-	g_autofree char *text  = NULL;
-	g_autofree char *note  = NULL;
+	GtkTextBuffer   *buf = gtk_text_view_get_buffer(self->log_view);
+	GtkTextIter      a, b;
+	g_autofree char *text = NULL;
+	int              chars;
 
-	text = g_utf8_make_valid(c->data + start, (gssize) (c->len - start));
-	gtk_text_buffer_set_text(buf, text, -1);
-	if (start > 0 || c->truncated) {
-		g_autofree char *shown = g_format_size(c->len - start);
-		g_autofree char *whole = c->size > 0
-		    ? g_format_size((guint64) c->size)
-		    : g_strdup("a larger log");
-
-		note = g_strdup_printf("Showing the last %s of %s.", shown, whole);
+	if (out->len == 0) {
+		return;
 	}
-	job_log_set_status(self, note != NULL ? note : "");
+	text = g_utf8_make_valid(out->buf, (gssize) out->len);
+	gtk_text_buffer_get_end_iter(buf, &b);
+	gtk_text_buffer_insert(buf, &b, text, -1);
+	strbuf_reset(out);
+	chars = gtk_text_buffer_get_char_count(buf);
+	if (chars > 2 * JOB_LOG_MAX) {
+		gtk_text_buffer_get_start_iter(buf, &a);
+		gtk_text_buffer_get_iter_at_offset(buf, &b, chars - JOB_LOG_MAX);
+		gtk_text_iter_forward_line(&b);
+		gtk_text_buffer_delete(buf, &a, &b);
+		self->log_cut = TRUE;
+	}
 	if (gtk_toggle_button_get_active(self->follow_button)) {
 		g_idle_add(job_log_scroll_end, g_object_ref(self));
 	}
@@ -391,6 +409,8 @@ struct job_log_req {
 	guint         gen;
 };
 
+static void job_log_request(MlopsJobPage *self);
+
 static void
 job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 {
@@ -399,20 +419,21 @@ job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 	guint                   gen  = req->gen;
 	struct mlops_error      err  = { 0 };
 	struct mlops_log_chunk *c;
+	struct strbuf           out;
+	size_t                  skip = 0;
+	gboolean                more;
 
-	(void) src;
 	g_free(req);
-	c = mlops_log_source_fetch_finish(res, &err);
+	c = mlops_log_source_fetch_finish(MLOPS_CONNECTION(src), res, &err);
 	if (gen != self->log_generation) {
 		mlops_log_chunk_free(c);
-		return; /* an older request; a newer one is under way */
+		return; /* for another job or stream */
 	}
-	self->log_settled = TRUE;
+	self->log_in_flight = FALSE;
+	self->log_settled   = TRUE;
 	if (c == NULL) {
 		g_autofree char *t = NULL;
 
-		gtk_text_buffer_set_text(
-		    gtk_text_view_get_buffer(self->log_view), "", 0);
 		if (mlops_log_source_unsupported(&err)) {
 			job_log_set_status(self,
 			    "Logs are not available from this daemon yet.");
@@ -422,12 +443,58 @@ job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 		}
 		return;
 	}
-	job_log_show(self, c);
+	if (c->missing) {
+		g_autofree char *t = g_strdup_printf(
+		    "No output yet: %s does not exist on the cluster%s.",
+		    c->path[0] ? c->path : "the file",
+		    c->terminal ? "" : " yet");
+
+		job_log_set_status(self, t);
+		mlops_log_chunk_free(c);
+		return;
+	}
+	if (self->log_offset >= 0 && c->size >= 0 && c->size < self->log_offset) {
+		/* The file shrank (rewritten): read its end again. */
+		mlops_log_chunk_free(c);
+		self->log_offset = -1;
+		job_log_request(self);
+		return;
+	}
+	if (self->log_offset < 0 && c->offset > 0) {
+		/* A tail read starts mid-line: show from the next line. */
+		const char *nl = memchr(c->data, '\n', c->len);
+
+		skip         = nl != NULL ? (size_t) (nl - c->data) + 1 : 0;
+		self->log_cut = TRUE;
+	}
+	strbuf_init(&out);
+	mlops_logfmt_feed(&self->logfmt, c->data + skip, c->len - skip, &out);
+	self->log_offset = c->offset + (gint64) c->len;
+	more = c->len > 0 && c->size >= 0 && self->log_offset < c->size;
+	if (c->terminal && !more) {
+		mlops_logfmt_flush(&self->logfmt, &out);
+	}
+	job_log_append(self, &out);
+	strbuf_fini(&out);
+	if (self->log_cut) {
+		g_autofree char *size = g_format_size((guint64) MAX(c->size, 0));
+		g_autofree char *t    = g_strdup_printf(
+                    "The log is %s: showing its end.", size);
+
+		job_log_set_status(self, t);
+	} else {
+		job_log_set_status(self, "");
+	}
 	mlops_log_chunk_free(c);
+	/* Catching up on a large file, or an event came meanwhile. */
+	if (more || self->log_again) {
+		self->log_again = FALSE;
+		job_log_request(self);
+	}
 }
 
 static void
-job_fetch_log(MlopsJobPage *self)
+job_log_request(MlopsJobPage *self)
 {
 	gboolean want_err = gtk_toggle_button_get_active(self->stderr_button);
 	struct job_log_req *req;
@@ -435,14 +502,47 @@ job_fetch_log(MlopsJobPage *self)
 	if (self->id <= 0) {
 		return;
 	}
-	self->log_generation++;
-	self->log_settled = FALSE;
-	job_log_set_status(self, "Loading the log…");
-	req       = g_new0(struct job_log_req, 1);
-	req->self = g_object_ref(self);
-	req->gen  = self->log_generation;
-	mlops_log_source_fetch(self->conn, self->id, want_err, JOB_LOG_MAX,
+	if (self->log_in_flight) {
+		self->log_again = TRUE;
+		return;
+	}
+	self->log_in_flight = TRUE;
+	req                 = g_new0(struct job_log_req, 1);
+	req->self           = g_object_ref(self);
+	req->gen            = self->log_generation;
+	mlops_log_source_fetch(self->conn, self->id, want_err, self->log_offset,
+	    self->log_offset < 0 ? JOB_LOG_MAX : MLOPS_LOG_READ_MAX,
 	    job_log_done, req);
+}
+
+/* Shows the log from its end again (new job, other stream, reload). */
+static void
+job_fetch_log(MlopsJobPage *self)
+{
+	if (self->id <= 0) {
+		return;
+	}
+	self->log_generation++;
+	self->log_in_flight = FALSE;
+	self->log_again     = FALSE;
+	self->log_settled   = FALSE;
+	self->log_offset    = -1;
+	self->log_cut       = FALSE;
+	mlops_logfmt_fini(&self->logfmt);
+	mlops_logfmt_init(&self->logfmt);
+	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->log_view), "", 0);
+	job_log_set_status(self, "Loading the log…");
+	job_log_request(self);
+}
+
+/* Following: the job changed (the poller saw it), so its log may have. */
+static void
+job_log_follow(MlopsJobPage *self)
+{
+	if (gtk_toggle_button_get_active(self->follow_button)
+	    && self->log_settled) {
+		job_log_request(self);
+	}
 }
 
 const char *
@@ -455,6 +555,18 @@ gboolean
 mlops_job_page_log_settled(MlopsJobPage *self)
 {
 	return self->log_settled;
+}
+
+const char *
+mlops_job_page_get_log_text(MlopsJobPage *self)
+{
+	GtkTextBuffer *buf = gtk_text_view_get_buffer(self->log_view);
+	GtkTextIter    a, b;
+
+	gtk_text_buffer_get_bounds(buf, &a, &b);
+	g_free(self->log_text);
+	self->log_text = gtk_text_buffer_get_text(buf, &a, &b, FALSE);
+	return self->log_text;
 }
 
 static void
@@ -603,6 +715,8 @@ static void
 mlops_job_page_finalize(GObject *obj)
 {
 	g_free(MLOPS_JOB_PAGE(obj)->log_status_text);
+	g_free(MLOPS_JOB_PAGE(obj)->log_text);
+	mlops_logfmt_fini(&MLOPS_JOB_PAGE(obj)->logfmt);
 	G_OBJECT_CLASS(mlops_job_page_parent_class)->finalize(obj);
 }
 
@@ -646,7 +760,9 @@ static void
 mlops_job_page_init(MlopsJobPage *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
-	self->badge = mlops_util_badge_new();
+	mlops_logfmt_init(&self->logfmt);
+	self->log_offset = -1;
+	self->badge      = mlops_util_badge_new();
 	gtk_box_append(GTK_BOX(self->badge_box), self->badge);
 	for (int f = 0; f < F_N; f++) {
 		self->rows[f] = mlops_util_field_row(

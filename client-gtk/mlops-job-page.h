@@ -1,7 +1,8 @@
 /*
  * MlopsJobPage: one job in full (every field, the sbatch script), its log
- * viewer (monospace, follow, stdout/stderr, tail of a large log), Cancel
- * with a confirmation and Open in WandB. Main thread.
+ * viewer (monospace; follow reads on as the job's events arrive;
+ * stdout/stderr; a large log shows its end), Cancel with a confirmation
+ * and Open in WandB. Main thread.
  */
 #ifndef MLOPS_GTK_JOB_PAGE_H
 #define MLOPS_GTK_JOB_PAGE_H
@@ -21,6 +22,8 @@ void   mlops_job_page_refresh(MlopsJobPage *self);
 const char *mlops_job_page_get_shown_state(MlopsJobPage *self);
 /** What the log area says: its status line, or "" (tests). */
 const char *mlops_job_page_get_log_status(MlopsJobPage *self);
+/** The text the log viewer shows (tests). Borrowed until the next call. */
+const char *mlops_job_page_get_log_text(MlopsJobPage *self);
 /** TRUE once a log request completed, with text or a reason (tests). */
 gboolean mlops_job_page_log_settled(MlopsJobPage *self);
 

@@ -1,73 +1,71 @@
 /*
- * The job page's log source. mlops.proto has no Logs method yet, so a
- * fetch completes (on the main thread, from an idle callback, like a
- * reply would) with MLOPS_ENOTIMPL; nothing is made up. The day the
- * protocol has LogsRequest, this file builds it and converts the reply
- * into a chunk.
+ * The job page's log source: one LogsRequest per read, its reply turned
+ * into an owned chunk. Main thread (the connection delivers replies
+ * there).
  */
+#include <string.h>
+
 #include "mlops-log-source.h"
-
-struct log_result {
-	struct mlops_log_chunk *chunk;
-	struct mlops_error      err;
-};
-
-static void
-log_result_free(gpointer p)
-{
-	struct log_result *r = p;
-
-	mlops_log_chunk_free(r->chunk);
-	g_free(r);
-}
 
 void
 mlops_log_chunk_free(struct mlops_log_chunk *c)
 {
 	if (c != NULL) {
 		g_free(c->data);
+		g_free(c->path);
 		g_free(c);
 	}
 }
 
 void
 mlops_log_source_fetch(MlopsConnection *conn, gint64 id,
-    gboolean want_stderr, gsize tail_bytes, GAsyncReadyCallback cb,
-    gpointer user_data)
+    gboolean want_stderr, gint64 offset, guint32 max_bytes,
+    GAsyncReadyCallback cb, gpointer user_data)
 {
-	GTask             *task = g_task_new(conn, NULL, cb, user_data);
-	struct log_result *r    = g_new0(struct log_result, 1);
+	Mlops__Request     req  = MLOPS__REQUEST__INIT;
+	Mlops__LogsRequest body = MLOPS__LOGS_REQUEST__INIT;
 
-	(void) id;
-	(void) want_stderr;
-	(void) tail_bytes;
-	if (mlops_connection_get_state(conn) != MLOPS_CONNECTION_CONNECTED) {
-		mlops_error_set(&r->err, MLOPS_EUNREACHABLE,
-		    "not connected to the daemon");
-	} else {
-		mlops_error_set(&r->err, MLOPS_ENOTIMPL,
-		    "logs are not available from this daemon yet");
-	}
-	g_task_return_pointer(task, r, log_result_free);
-	g_object_unref(task);
+	body.id        = id;
+	body.stderr    = want_stderr;
+	body.offset    = offset;
+	body.max_bytes = MIN(max_bytes, MLOPS_LOG_READ_MAX);
+	req.body_case  = MLOPS__REQUEST__BODY_LOGS;
+	req.logs       = &body;
+	/* A read goes over SFTP to the cluster: allow for a slow one. */
+	mlops_connection_call(conn, &req, 60000, cb, user_data);
 }
 
 struct mlops_log_chunk *
-mlops_log_source_fetch_finish(GAsyncResult *res, struct mlops_error *err)
+mlops_log_source_fetch_finish(
+    MlopsConnection *conn, GAsyncResult *res, struct mlops_error *err)
 {
-	struct log_result      *r = g_task_propagate_pointer(G_TASK(res), NULL);
+	Mlops__Response        *resp = mlops_connection_call_finish(conn, res, err);
+	const Mlops__LogsReply *r;
 	struct mlops_log_chunk *c;
 
-	if (r == NULL) {
-		mlops_error_set(err, MLOPS_ERROR, "log request failed");
+	if (resp == NULL) {
 		return NULL;
 	}
-	if (err != NULL) {
-		*err = r->err;
+	if (resp->body_case != MLOPS__RESPONSE__BODY_LOGS || resp->logs == NULL) {
+		mlops__response__free_unpacked(resp, NULL);
+		mlops_error_set(err, MLOPS_EPROTO,
+		    "the daemon answered a logs request with something else");
+		return NULL;
 	}
-	c        = r->chunk;
-	r->chunk = NULL;
-	log_result_free(r);
+	r           = resp->logs;
+	c           = g_new0(struct mlops_log_chunk, 1);
+	c->len      = r->data.len;
+	c->data     = g_malloc(c->len + 1);
+	if (c->len > 0) {
+		memcpy(c->data, r->data.data, c->len);
+	}
+	c->data[c->len] = '\0';
+	c->offset       = r->offset;
+	c->size         = r->file_size;
+	c->missing      = r->missing;
+	c->path         = g_strdup(r->path);
+	c->terminal     = r->terminal;
+	mlops__response__free_unpacked(resp, NULL);
 	return c;
 }
 

@@ -17,6 +17,7 @@
  *   wait-launched [S]             the dialog closed on the new job's page
  *   wait-job-state STATE [S]      the job page's badge shows STATE
  *   wait-log [S]                  the log viewer settled (text or reason)
+ *   wait-log-text TEXT [S]        the log viewer shows TEXT
  *   wait-project-jobs N [S]       the project page lists >= N jobs
  *   project-filter TEXT STATE     set the project page's filters
  *   expect-project-jobs N         the project page lists exactly N jobs
@@ -381,6 +382,18 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 		}
 		if (script_timed_out(self, script_timeout(self, s, 1))) {
 			return script_fail(self, "the log did not settle");
+		}
+		return STEP_WAIT;
+	}
+	if (g_str_equal(cmd, "wait-log-text")) {
+		const char *text = mlops_job_page_get_log_text(jp);
+
+		if (a1 != NULL && strstr(text, a1) != NULL) {
+			return STEP_DONE;
+		}
+		if (script_timed_out(self, script_timeout(self, s, 2))) {
+			return script_fail(self, "the log shows %zu bytes (%s)",
+			    strlen(text), mlops_job_page_get_log_status(jp));
 		}
 		return STEP_WAIT;
 	}

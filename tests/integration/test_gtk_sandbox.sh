@@ -4,7 +4,7 @@
 # it shows both clusters with their GPUs, marks a field the daemon rejects,
 # warns about a dirty tree, previews the sbatch script, launches a job from
 # the Launch dialog, sees it reach COMPLETED through the daemon's events
-# (no refresh), opens its log, filters the project's job list, and says so
+# (no refresh), follows and opens its log, filters the project's job list, and says so
 # when the daemon goes away, reconnecting by itself when it is back.
 # Screenshots of every screen land in $MLOPS_BUILD_DIR/screenshots/.
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +34,7 @@ repo="$T/src/toy"
 mkdir -p "$repo"
 cat >"$repo/train.py" <<'PY'
 import sys, time
-print("hello from the gtk test", sys.argv[1:])
+print("hello from the gtk test", sys.argv[1:], flush=True)
 opts = dict(a.split("=", 1) for a in sys.argv[1:] if "=" in a)
 time.sleep(float(opts.get("sleep", "0")))
 sys.exit(int(opts.get("exit", "0")))
@@ -90,6 +90,12 @@ wait-launched 180
 wait-toast "Launched job"
 screenshot job-submitted
 
+# The log viewer follows the running job (reads on each job event).
+action job.open-log
+wait-log-text "hello from the gtk test" 90
+wait-job-state RUNNING 60
+screenshot job-log-running
+
 # While it runs, the overview's GPU counts follow (events, no polling).
 action win.show-overview
 wait-gpu-free alpha gpu a100 4 90
@@ -99,6 +105,7 @@ wait-job-state COMPLETED 180
 screenshot job
 action job.open-log
 wait-log 30
+wait-log-text "sleep=15" 30
 screenshot job-log
 
 # The project page narrows its history as 'mlops jobs' does.
@@ -153,10 +160,12 @@ check "no failed step" [ "$(grep -c "^not ok" "$T/gtk.out")" -eq 0 ]
 check "the launch went through the dialog" grep -q "^ok - action launch.submit" "$T/gtk.out"
 check "the GPU counts followed the job" grep -q "^ok - wait-gpu-free alpha gpu a100 4" "$T/gtk.out"
 check "COMPLETED arrived without a refresh" grep -q "^ok - wait-job-state COMPLETED" "$T/gtk.out"
+check "the log viewer followed the running job" grep -q "^ok - wait-log-text hello from the gtk test" "$T/gtk.out"
 check "the log viewer settled" grep -q "^# log: " "$T/gtk.out"
 check "the reconnect was seen" grep -q "^ok - wait-connected 60" "$T/gtk.out"
 for shot in overview launch-field-error launch-dirty launch-preview \
-	job-submitted overview-busy job job-log project disconnected \
+	job-submitted job-log-running overview-busy job job-log project \
+	disconnected \
 	reconnected; do
 	check "screenshot $shot.png" [ -s "$SHOTS/$shot.png" ]
 done

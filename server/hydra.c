@@ -254,7 +254,7 @@ hydra_scan_dir(
 	struct stat        st;
 	struct hydra_file *f;
 	struct mlops_error ferr;
-	size_t             nlen, len;
+	size_t             nlen, len = 0;
 	int                rc = 0;
 
 	full = *rel ? xasprintf("%s/%s", sc->dir, rel) : xstrdup(sc->dir);

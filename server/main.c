@@ -19,6 +19,7 @@
 
 #include <mlops/log.h>
 #include <mlops/paths.h>
+#include <mlops/protocol.h>
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
@@ -251,7 +252,7 @@ main(int argc, char **argv)
 			usage(0);
 		case 'V':
 			printf("mlopsd %s (protocol %d.%d)\n", MLOPS_VERSION,
-			    1, 0);
+			    MLOPS_PROTOCOL_MAJOR, MLOPS_PROTOCOL_MINOR);
 			return 0;
 		default:
 			usage(2);

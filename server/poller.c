@@ -15,6 +15,7 @@
 #include "clusters.h"
 #include "events.h"
 #include "launch.h"
+#include "logread.h"
 #include "mlopsd.h"
 #include "poller.h"
 #include "sbatch.h"
@@ -99,8 +100,10 @@ poller_apply(struct poll_cluster *pc, const struct slurm_job *r)
 	u.exit_code    = r->exit_code;
 	u.node_list    = r->node_list;
 	u.started_at   = r->start_time;
-	u.ended_at     = r->end_time;
-	u.elapsed_s    = r->elapsed_s;
+	/* squeue gives a live job its projected end: not an end yet. */
+	u.ended_at
+	    = job_state_terminal((enum job_state) r->state) ? r->end_time : 0;
+	u.elapsed_s = r->elapsed_s;
 	if (store_job_update(pc->pc_st, &u, &id, &changed, &err) < 0) {
 		log_warn("cluster %s: job %s: %s", pc->pc_cc->name, r->job_id,
 		    err.msg);
@@ -108,6 +111,8 @@ poller_apply(struct poll_cluster *pc, const struct slurm_job *r)
 	}
 	if (changed && store_job_get(&job, pc->pc_st, id, NULL) == 0) {
 		events_job(pc->pc_p->p_d->d_events, job, NULL);
+		/* Once running and once ended: look for the WandB run URL. */
+		logread_job_changed(pc->pc_p->p_d, job);
 		store_job_free(job);
 	}
 }
@@ -209,6 +214,7 @@ poller_lost(struct poll_cluster *pc)
 		           &after, pc->pc_st, pc->pc_active[k]->id, NULL)
 		        == 0) {
 			events_job(pc->pc_p->p_d->d_events, after, NULL);
+			logread_job_changed(pc->pc_p->p_d, after);
 			store_job_free(after);
 		}
 	}

@@ -210,7 +210,7 @@ sbatch_render_directives(
 		goto out;
 	}
 	{
-		char name[64];
+		char name[40]; /* "mlops-" + 16 hex + "-" + int64: fits */
 
 		sbatch_job_name(
 		    name, sizeof(name), spec->instance, spec->job_id);

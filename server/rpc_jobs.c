@@ -342,8 +342,12 @@ rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
 				u.exit_code  = jobs.v[i].exit_code;
 				u.node_list  = jobs.v[i].node_list;
 				u.started_at = jobs.v[i].start_time;
-				u.ended_at   = jobs.v[i].end_time;
-				u.elapsed_s  = jobs.v[i].elapsed_s;
+				u.ended_at
+				    = job_state_terminal(
+				          (enum job_state) jobs.v[i].state)
+				    ? jobs.v[i].end_time
+				    : 0;
+				u.elapsed_s = jobs.v[i].elapsed_s;
 				if (store_job_update(
 				        c->st, &u, &id, &changed, NULL)
 				        == 0

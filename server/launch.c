@@ -321,8 +321,18 @@ static int
 launch_remote_check(
     ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 {
+	struct launch        *L = arg;
+	struct sshpool_status st;
+	int                   rc;
+
 	(void) sftp;
-	return launch_check_cluster(arg, s, err);
+	sshpool_status(L->pool, &st);
+	if ((rc = slurm_cmd_check_version(
+	         st.slurm_major, st.slurm_minor, st.slurm_version, err))
+	    < 0) {
+		return rc;
+	}
+	return launch_check_cluster(L, s, err);
 }
 
 /* Step 2 on the worker: code, script, sbatch. */

@@ -410,6 +410,11 @@ rpc_check_fn(
 		goto out;
 	}
 	sshpool_status(k->pool, &st);
+	if ((rc = slurm_cmd_check_version(
+	         st.slurm_major, st.slurm_minor, st.slurm_version, err))
+	    < 0) {
+		goto out;
+	}
 	r->slurm_version = rpc_call_strdup(call, st.slurm_version);
 	r->nodes         = (int32_t) sn.n;
 	r->checked_at    = (int64_t) time(NULL);

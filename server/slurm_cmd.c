@@ -352,3 +352,19 @@ slurm_cmd_sbatch(char ***out, const char *path, struct mlops_error *err)
 	*out = slurm_cmd_argv("sbatch", "--parsable", path, NULL);
 	return 0;
 }
+
+int
+slurm_cmd_check_version(
+    int major, int minor, const char *text, struct mlops_error *err)
+{
+	if (major < 0 || major > SLURM_CMD_MIN_MAJOR
+	    || (major == SLURM_CMD_MIN_MAJOR
+	        && minor >= SLURM_CMD_MIN_MINOR)) {
+		return 0;
+	}
+	return mlops_error_set(err, MLOPS_ESLURM,
+	    "Slurm %s is older than %d.%02d, the oldest whose squeue and "
+	    "sacct have every field Mission Control reads",
+	    text != NULL && text[0] != '\0' ? text : "(unknown)",
+	    SLURM_CMD_MIN_MAJOR, SLURM_CMD_MIN_MINOR);
+}

@@ -46,6 +46,22 @@
 	"Partition,NNodes,NodeList,Reason,JobName"
 #define SLURM_CMD_START_FORMAT "%i|%A|%T|%S|%Y|%r"
 
+/*
+ * The oldest Slurm whose squeue -O and sacct -o know every field the
+ * formats above ask for (tres-per-* and exit_code in squeue, Reason in
+ * sacct). Older versions are refused rather than half-parsed.
+ */
+#define SLURM_CMD_MIN_MAJOR 20
+#define SLURM_CMD_MIN_MINOR 11
+
+/**
+ * Checks a cluster's Slurm version (as sshpool learned it; major < 0 means
+ * unknown, which passes: the commands themselves will say) against
+ * SLURM_CMD_MIN_*. Returns 0 or MLOPS_ESLURM naming both versions.
+ */
+int slurm_cmd_check_version(
+    int major, int minor, const char *text, struct mlops_error *err);
+
 /** Frees an argv from this module; NULL is a no-op. */
 void slurm_argv_free(char **argv);
 

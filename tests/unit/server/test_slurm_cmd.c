@@ -265,6 +265,22 @@ test_slurm_cmd_quoted(void **state)
 	slurm_argv_free(argv);
 }
 
+static void
+test_slurm_cmd_version_floor(void **state)
+{
+	struct mlops_error err = { 0 };
+
+	(void) state;
+	assert_int_equal(slurm_cmd_check_version(22, 5, "22.05.8", &err), 0);
+	assert_int_equal(slurm_cmd_check_version(20, 11, "20.11.9", &err), 0);
+	assert_int_equal(slurm_cmd_check_version(-1, -1, "", &err), 0);
+	assert_int_equal(
+	    slurm_cmd_check_version(20, 2, "20.02.7", &err), MLOPS_ESLURM);
+	assert_non_null(strstr(err.msg, "Slurm 20.02.7 is older than 20.11"));
+	assert_int_equal(
+	    slurm_cmd_check_version(19, 5, "19.05.5", &err), MLOPS_ESLURM);
+}
+
 int
 main(void)
 {
@@ -277,6 +293,7 @@ main(void)
 		cmocka_unit_test(test_slurm_cmd_names_valid),
 		cmocka_unit_test(test_slurm_cmd_rejects),
 		cmocka_unit_test(test_slurm_cmd_quoted),
+		cmocka_unit_test(test_slurm_cmd_version_floor),
 	};
 
 	return cmocka_run_group_tests_name("slurm_cmd", tests, NULL, NULL);

@@ -97,6 +97,8 @@ id_pend=$(m launch toy --cluster alpha --gpus a100:1 --description "pend $tag" -
 wait_for 30 "a job waiting for busy GPUs is PENDING" '[ "$(state_of "$id_pend")" = PENDING ]'
 wait_for 30 "...with Slurm's reason (Resources or Priority)" \
 	'job_field "$id_pend" reason | grep -Eq "Resources|Priority"'
+wait_for 60 "job show asks Slurm for the expected start (squeue --start)" \
+	'[ "$(job_field "$id_pend" expected_start)" != None ]'
 expect_status 0 "jobs shows the reason" m jobs --search "pend $tag"
 check "...beside the state" grep -Eq "PENDING \((Resources|Priority)\)" <<<"$OUT"
 sandbox_ssh alpha scancel "$b1" "$b2"

@@ -161,6 +161,20 @@ devnull_stdio(void)
 	}
 }
 
+/* An absolute path: the daemon leaves its working directory when it
+ * detaches, so a relative path given on the command line must not be
+ * resolved later. */
+static char *
+main_abspath(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL) {
+		return xstrdup(path);
+	}
+	return xasprintf("%s/%s", cwd, path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -197,10 +211,10 @@ main(int argc, char **argv)
 			foreground = 1;
 			break;
 		case 'c':
-			d.d_config_dir = xstrdup(optarg);
+			d.d_config_dir = main_abspath(optarg);
 			break;
 		case 's':
-			d.d_state_dir = xstrdup(optarg);
+			d.d_state_dir = main_abspath(optarg);
 			break;
 		case 'l':
 			if (listen_url_check(optarg, &err) < 0) {
@@ -212,13 +226,13 @@ main(int argc, char **argv)
 			d.d_listen[d.d_nlisten++] = xstrdup(optarg);
 			break;
 		case 'C':
-			d.d_tls.cert_file = xstrdup(optarg);
+			d.d_tls.cert_file = main_abspath(optarg);
 			break;
 		case 'K':
-			d.d_tls.key_file = xstrdup(optarg);
+			d.d_tls.key_file = main_abspath(optarg);
 			break;
 		case 'A':
-			d.d_tls.ca_file = xstrdup(optarg);
+			d.d_tls.ca_file = main_abspath(optarg);
 			break;
 		case 'w':
 			errno        = 0;

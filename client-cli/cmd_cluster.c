@@ -86,7 +86,8 @@ static const struct cmd_spec cluster_commands[] = {
 	{ "list", cluster_list, "configured clusters", cluster_list_usage },
 	{ "check", cmd_cluster_check, "test a cluster", cluster_check_usage },
 	{ "gpus", cmd_cluster_gpus, "GPU availability", cluster_gpus_usage },
-	{ "trust", cmd_cluster_trust, "trust a host key", cluster_trust_usage },
+	{ "trust", cmd_cluster_trust, "trust a host key",
+	    cluster_trust_usage },
 };
 
 int
@@ -203,4 +204,3 @@ cluster_list(struct cli *cli, int argc, char **argv)
 	mlops__response__free_unpacked(resp, NULL);
 	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
 }
-

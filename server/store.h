@@ -281,9 +281,9 @@ struct store_job_filter {
 	 * or the Slurm id, matched as typed: nothing in it is syntax.
 	 */
 	const char *search;
-	int64_t     sweep_id;  /* 0: any */
-	int64_t     before_id; /* paging: only ids < this; 0: from the newest */
-	int         limit;     /* 1..1000; 0 means 50 */
+	int64_t     sweep_id; /* 0: any */
+	int64_t before_id;    /* paging: only ids < this; 0: from the newest */
+	int     limit;        /* 1..1000; 0 means 50 */
 };
 
 /**
@@ -302,8 +302,8 @@ int store_job_list(struct store_job ***out, size_t *n, struct store *st,
  * SUBMITTING, oldest first. Like store_job_list() otherwise.
  * Returns 0, MLOPS_EBUSY or MLOPS_EIO.
  */
-int store_job_list_active(struct store_job ***out, size_t *n,
-    struct store *st, const char *cluster, struct mlops_error *err);
+int store_job_list_active(struct store_job ***out, size_t *n, struct store *st,
+    const char *cluster, struct mlops_error *err);
 
 /**
  * Every SUBMITTING job of any cluster, oldest first (startup recovery).

@@ -147,7 +147,6 @@ int cmd_job(struct cli *cli, int argc, char **argv);
 int cmd_cancel(struct cli *cli, int argc, char **argv);
 int cmd_logs(struct cli *cli, int argc, char **argv);
 int cmd_watch(struct cli *cli, int argc, char **argv);
-int cmd_stub(struct cli *cli, int argc, char **argv);
 
 extern const char cmd_status_usage[];
 extern const char cmd_cluster_usage[];

@@ -47,6 +47,33 @@ slurm_cmd_argv(const char *first, ...)
 	return argv;
 }
 
+/*
+ * Slurm prints times in the cluster's local zone and in the format
+ * SLURM_TIME_FORMAT asks for. Commands whose times we parse run under
+ * `env TZ=UTC SLURM_TIME_FORMAT=standard`, so the parsers read UTC in
+ * one format wherever the cluster is. (Not for sbatch: its environment
+ * becomes the job's.)
+ */
+static char **
+slurm_cmd_utc(char **argv)
+{
+	static const char *const pre[]
+	    = { "env", "TZ=UTC", "SLURM_TIME_FORMAT=standard" };
+	size_t n = 0;
+	char **out;
+
+	while (argv[n] != NULL) {
+		n++;
+	}
+	out = xcalloc(n + 4, sizeof(*out));
+	for (size_t i = 0; i < 3; i++) {
+		out[i] = xstrdup(pre[i]);
+	}
+	memcpy(out + 3, argv, n * sizeof(*out));
+	free(argv);
+	return out;
+}
+
 void
 slurm_argv_free(char **argv)
 {
@@ -202,8 +229,8 @@ slurm_cmd_poll(
 	    < 0) {
 		goto out;
 	}
-	*out = slurm_cmd_argv("squeue", "-h", "-r", "-t", "all", "-j", list,
-	    "-O", SLURM_CMD_POLL_FORMAT, NULL);
+	*out = slurm_cmd_utc(slurm_cmd_argv("squeue", "-h", "-r", "-t", "all",
+	    "-j", list, "-O", SLURM_CMD_POLL_FORMAT, NULL));
 out:
 	free(list);
 	return rc;
@@ -221,8 +248,8 @@ slurm_cmd_sacct(
 	    < 0) {
 		goto out;
 	}
-	*out = slurm_cmd_argv("sacct", "-n", "-P", "-X", "-j", list, "-o",
-	    SLURM_CMD_SACCT_FORMAT, NULL);
+	*out = slurm_cmd_utc(slurm_cmd_argv("sacct", "-n", "-P", "-X", "-j",
+	    list, "-o", SLURM_CMD_SACCT_FORMAT, NULL));
 out:
 	free(list);
 	return rc;
@@ -249,8 +276,8 @@ slurm_cmd_sacct_by_name(char ***out, const char *const *names, size_t n_names,
 	}
 	name  = xasprintf("--name=%s", list);
 	start = xasprintf("now-%udays", days);
-	*out  = slurm_cmd_argv("sacct", "-n", "-P", "-X", name, "-S", start,
-	     "-o", SLURM_CMD_SACCT_FORMAT, NULL);
+	*out  = slurm_cmd_utc(slurm_cmd_argv("sacct", "-n", "-P", "-X", name,
+	     "-S", start, "-o", SLURM_CMD_SACCT_FORMAT, NULL));
 out:
 	free(list);
 	free(name);
@@ -272,8 +299,8 @@ slurm_cmd_squeue_by_name(char ***out, const char *const *names, size_t n_names,
 		goto out;
 	}
 	name = xasprintf("--name=%s", list);
-	*out = slurm_cmd_argv("squeue", "-h", "-r", "-t", "all", name, "-O",
-	    SLURM_CMD_POLL_FORMAT, NULL);
+	*out = slurm_cmd_utc(slurm_cmd_argv("squeue", "-h", "-r", "-t", "all",
+	    name, "-O", SLURM_CMD_POLL_FORMAT, NULL));
 out:
 	free(list);
 	free(name);
@@ -288,7 +315,8 @@ slurm_cmd_show_job(char ***out, const char *id, struct mlops_error *err)
 	if ((rc = slurm_cmd_check_id(id, err)) < 0) {
 		return rc;
 	}
-	*out = slurm_cmd_argv("scontrol", "show", "job", "-o", id, NULL);
+	*out = slurm_cmd_utc(
+	    slurm_cmd_argv("scontrol", "show", "job", "-o", id, NULL));
 	return 0;
 }
 
@@ -302,8 +330,8 @@ slurm_cmd_start(char ***out, const char *id, struct mlops_error *err)
 		goto out;
 	}
 	list = xasprintf("%s,%s", id, id);
-	*out = slurm_cmd_argv("squeue", "-h", "--start", "-j", list, "-o",
-	    SLURM_CMD_START_FORMAT, NULL);
+	*out = slurm_cmd_utc(slurm_cmd_argv("squeue", "-h", "--start", "-j",
+	    list, "-o", SLURM_CMD_START_FORMAT, NULL));
 out:
 	free(list);
 	return rc;

@@ -81,16 +81,21 @@ test_slurm_cmd_poll(void **state)
 	(void) state;
 	/* One id is doubled: a lone unknown id makes squeue fail. */
 	assert_int_equal(slurm_cmd_poll(&argv, one, 1, &err), 0);
-	expect_argv(
-	    argv, "squeue -h -r -t all -j 6,6 -O " SLURM_CMD_POLL_FORMAT);
+	expect_argv(argv,
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard squeue -h -r -t all -j 6,6 "
+	    "-O " SLURM_CMD_POLL_FORMAT);
 	assert_int_equal(slurm_cmd_poll(&argv, many, 3, &err), 0);
 	expect_argv(argv,
-	    "squeue -h -r -t all -j 6,40_2,99999 -O " SLURM_CMD_POLL_FORMAT);
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard squeue -h -r -t all -j "
+	    "6,40_2,99999 -O " SLURM_CMD_POLL_FORMAT);
 	assert_int_equal(slurm_cmd_sacct(&argv, one, 1, &err), 0);
-	expect_argv(argv, "sacct -n -P -X -j 6 -o " SLURM_CMD_SACCT_FORMAT);
+	expect_argv(argv,
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard sacct -n -P -X -j 6 "
+	    "-o " SLURM_CMD_SACCT_FORMAT);
 	assert_int_equal(slurm_cmd_sacct(&argv, many, 3, &err), 0);
-	expect_argv(
-	    argv, "sacct -n -P -X -j 6,40_2,99999 -o " SLURM_CMD_SACCT_FORMAT);
+	expect_argv(argv,
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard sacct -n -P -X -j "
+	    "6,40_2,99999 -o " SLURM_CMD_SACCT_FORMAT);
 }
 
 static void
@@ -101,9 +106,12 @@ test_slurm_cmd_single(void **state)
 
 	(void) state;
 	assert_int_equal(slurm_cmd_show_job(&argv, "40", &err), 0);
-	expect_argv(argv, "scontrol show job -o 40");
+	expect_argv(argv,
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard scontrol show job -o 40");
 	assert_int_equal(slurm_cmd_start(&argv, "31", &err), 0);
-	expect_argv(argv, "squeue -h --start -j 31,31 -o %i|%A|%T|%S|%Y|%r");
+	expect_argv(argv,
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard squeue -h --start -j 31,31 "
+	    "-o %i|%A|%T|%S|%Y|%r");
 	assert_int_equal(slurm_cmd_cancel(&argv, "40_2", &err), 0);
 	expect_argv(argv, "scancel 40_2");
 	assert_int_equal(
@@ -130,11 +138,13 @@ test_slurm_cmd_names(void **state)
 	(void) state;
 	assert_int_equal(slurm_cmd_sacct_by_name(&argv, names, 2, 7, &err), 0);
 	expect_argv(argv,
-	    "sacct -n -P -X --name=mlops-42,fx-array -S now-7days "
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard sacct -n -P -X "
+	    "--name=mlops-42,fx-array -S now-7days "
 	    "-o " SLURM_CMD_SACCT_FORMAT);
 	assert_int_equal(slurm_cmd_squeue_by_name(&argv, names, 1, &err), 0);
 	expect_argv(argv,
-	    "squeue -h -r -t all --name=mlops-42 -O " SLURM_CMD_POLL_FORMAT);
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard squeue -h -r -t all "
+	    "--name=mlops-42 -O " SLURM_CMD_POLL_FORMAT);
 }
 
 static void
@@ -259,8 +269,9 @@ test_slurm_cmd_quoted(void **state)
 	(void) state;
 	assert_int_equal(slurm_cmd_poll(&argv, ids, 2, &err), 0);
 	line = shquote_argv((const char *const *) argv);
-	assert_string_equal(
-	    line, "squeue -h -r -t all -j 6,7 -O '" SLURM_CMD_POLL_FORMAT "'");
+	assert_string_equal(line,
+	    "env 'TZ=UTC' 'SLURM_TIME_FORMAT=standard' squeue -h -r -t all "
+	    "-j 6,7 -O '" SLURM_CMD_POLL_FORMAT "'");
 	free(line);
 	slurm_argv_free(argv);
 }

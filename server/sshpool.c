@@ -351,10 +351,15 @@ sshpool_mark_down(
     struct sshpool *pool, const struct mlops_error *e, bool retry_now)
 {
 	bool     was_up = pool->sp_session != NULL;
+	bool     repeat;
 	unsigned delay;
 
 	sshpool_disconnect(pool);
 	pthread_mutex_lock(&pool->sp_mtx);
+	/* The same failure again (a host key still refused, a host still
+	 * down) is logged at debug level: one warning per reason. */
+	repeat = !was_up && pool->sp_st.state == SSHPOOL_UNREACHABLE
+	    && strcmp(pool->sp_st.last_error, e->msg) == 0;
 	pool->sp_st.state           = SSHPOOL_UNREACHABLE;
 	pool->sp_st.last_error_code = e->code;
 	snprintf(pool->sp_st.last_error, sizeof(pool->sp_st.last_error), "%s",
@@ -376,7 +381,8 @@ sshpool_mark_down(
 		log_warn("sshpool %s: connection lost: %s",
 		    sshpool_cc_label(&pool->sp_cc), e->msg);
 	} else {
-		log_warn("sshpool %s: %s (retry in %u ms)",
+		mlops_log(repeat ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN,
+		    "sshpool %s: %s (retry in %u ms)",
 		    sshpool_cc_label(&pool->sp_cc), e->msg, delay);
 	}
 }

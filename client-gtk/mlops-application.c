@@ -34,7 +34,8 @@ struct _MlopsApplication {
 
 G_DEFINE_FINAL_TYPE(MlopsApplication, mlops_application, ADW_TYPE_APPLICATION)
 
-/* ---- settings ---------------------------------------------------------------- */
+/* ---- settings
+ * ---------------------------------------------------------------- */
 
 static char *
 app_settings_path(void)
@@ -47,18 +48,19 @@ app_settings_path(void)
 static void
 app_load_settings(MlopsApplication *self)
 {
-	g_autoptr(GKeyFile) kf   = g_key_file_new();
-	g_autofree char *path    = app_settings_path();
-	g_autoptr(GError) error  = NULL;
+	g_autoptr(GKeyFile) kf  = g_key_file_new();
+	g_autofree char *path   = app_settings_path();
+	g_autoptr(GError) error = NULL;
 
 	self->autostart = TRUE;
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error)) {
 		return;
 	}
-	self->url       = g_key_file_get_string(kf, "daemon", "url", NULL);
-	self->ca_file   = g_key_file_get_string(kf, "daemon", "tls-ca", NULL);
-	self->cert_file = g_key_file_get_string(kf, "daemon", "tls-cert", NULL);
-	self->key_file  = g_key_file_get_string(kf, "daemon", "tls-key", NULL);
+	self->url     = g_key_file_get_string(kf, "daemon", "url", NULL);
+	self->ca_file = g_key_file_get_string(kf, "daemon", "tls-ca", NULL);
+	self->cert_file
+	    = g_key_file_get_string(kf, "daemon", "tls-cert", NULL);
+	self->key_file = g_key_file_get_string(kf, "daemon", "tls-key", NULL);
 	if (g_key_file_has_key(kf, "daemon", "autostart", NULL)) {
 		self->autostart
 		    = g_key_file_get_boolean(kf, "daemon", "autostart", NULL);
@@ -68,10 +70,10 @@ app_load_settings(MlopsApplication *self)
 static void
 app_save_settings(MlopsApplication *self)
 {
-	g_autoptr(GKeyFile) kf   = g_key_file_new();
-	g_autofree char *path    = app_settings_path();
-	g_autofree char *dir     = g_path_get_dirname(path);
-	g_autoptr(GError) error  = NULL;
+	g_autoptr(GKeyFile) kf  = g_key_file_new();
+	g_autofree char *path   = app_settings_path();
+	g_autofree char *dir    = g_path_get_dirname(path);
+	g_autoptr(GError) error = NULL;
 
 	g_key_file_set_string(kf, "daemon", "url", self->url ? self->url : "");
 	g_key_file_set_string(
@@ -147,13 +149,14 @@ mlops_application_get_connection(MlopsApplication *self)
 	return self->conn;
 }
 
-/* ---- notifications --------------------------------------------------------------- */
+/* ---- notifications
+ * --------------------------------------------------------------- */
 
 gboolean
 mlops_application_notify_job_end(MlopsApplication *self, const Mlops__Job *j)
 {
-	GtkWindow       *w = gtk_application_get_active_window(
-            GTK_APPLICATION(self));
+	GtkWindow *w
+	    = gtk_application_get_active_window(GTK_APPLICATION(self));
 	g_autoptr(GNotification) n = NULL;
 	g_autofree char *title     = NULL;
 	g_autofree char *body      = NULL;
@@ -165,7 +168,7 @@ mlops_application_notify_job_end(MlopsApplication *self, const Mlops__Job *j)
 	title = g_strdup_printf("Job %" G_GINT64_FORMAT " %s", j->id,
 	    g_ascii_strdown(mlops_model_state_label(j->state), -1));
 	body  = g_strdup_printf("%s%s%s on %s", j->project,
-	     j->description[0] ? " — " : "", j->description, j->cluster);
+            j->description[0] ? " — " : "", j->description, j->cluster);
 	n     = g_notification_new(title);
 	g_notification_set_body(n, body);
 	g_notification_set_default_action_and_target(
@@ -202,7 +205,8 @@ mlops_application_set_exit_status(MlopsApplication *self, int status)
 	self->exit_status = status;
 }
 
-/* ---- actions ---------------------------------------------------------------- */
+/* ---- actions
+ * ---------------------------------------------------------------- */
 
 static MlopsWindow *
 app_window(MlopsApplication *self)
@@ -240,7 +244,7 @@ app_about(GSimpleAction *a, GVariant *p, gpointer data)
 {
 	MlopsApplication *self = data;
 	MlopsWindow      *w    = app_window(self);
-	const char       *sv   = mlops_connection_get_server_version(self->conn);
+	const char       *sv = mlops_connection_get_server_version(self->conn);
 	g_autofree char  *info = g_strdup_printf("Daemon: %s\nmlopsd %s",
 	     mlops_connection_get_url(self->conn), *sv ? sv : "not connected");
 	GtkWidget        *about;
@@ -274,7 +278,8 @@ static const GActionEntry app_actions[] = {
 	{ "show-job", app_show_job, "x", NULL, NULL, { 0 } },
 };
 
-/* ---- lifecycle ------------------------------------------------------------------ */
+/* ---- lifecycle
+ * ------------------------------------------------------------------ */
 
 static void
 app_startup(GApplication *app)
@@ -294,11 +299,11 @@ app_startup(GApplication *app)
 	MlopsApplication *self = MLOPS_APPLICATION(app);
 
 	G_APPLICATION_CLASS(mlops_application_parent_class)->startup(app);
-	g_action_map_add_action_entries(G_ACTION_MAP(app), app_actions,
-	    G_N_ELEMENTS(app_actions), app);
+	g_action_map_add_action_entries(
+	    G_ACTION_MAP(app), app_actions, G_N_ELEMENTS(app_actions), app);
 	for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
-		gtk_application_set_accels_for_action(GTK_APPLICATION(app),
-		    accels[i].action, accels[i].accels);
+		gtk_application_set_accels_for_action(
+		    GTK_APPLICATION(app), accels[i].action, accels[i].accels);
 	}
 	app_load_settings(self);
 }
@@ -320,8 +325,8 @@ app_activate(GApplication *app)
 	if (self->test_script != NULL && self->script == NULL) {
 		g_autoptr(GError) error = NULL;
 
-		self->script = mlops_test_script_new(self, w,
-		    self->test_script, self->screenshot_dir, &error);
+		self->script = mlops_test_script_new(
+		    self, w, self->test_script, self->screenshot_dir, &error);
 		if (self->script == NULL) {
 			g_printerr("mlops-gtk: %s\n", error->message);
 			self->exit_status = 2;
@@ -392,11 +397,11 @@ mlops_application_class_init(MlopsApplicationClass *klass)
 	GObjectClass      *oc = G_OBJECT_CLASS(klass);
 	GApplicationClass *ac = G_APPLICATION_CLASS(klass);
 
-	oc->dispose               = app_dispose;
-	oc->finalize              = app_finalize;
-	ac->startup               = app_startup;
-	ac->activate              = app_activate;
-	ac->handle_local_options  = app_handle_local_options;
+	oc->dispose              = app_dispose;
+	oc->finalize             = app_finalize;
+	ac->startup              = app_startup;
+	ac->activate             = app_activate;
+	ac->handle_local_options = app_handle_local_options;
 }
 
 static void

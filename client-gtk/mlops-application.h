@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 #define MLOPS_APP_ID "org.mlops.MissionControl"
 
 #define MLOPS_TYPE_APPLICATION (mlops_application_get_type())
-G_DECLARE_FINAL_TYPE(MlopsApplication, mlops_application, MLOPS,
-    APPLICATION, AdwApplication)
+G_DECLARE_FINAL_TYPE(
+    MlopsApplication, mlops_application, MLOPS, APPLICATION, AdwApplication)
 
 MlopsApplication *mlops_application_new(void);
 MlopsConnection  *mlops_application_get_connection(MlopsApplication *self);

@@ -10,11 +10,11 @@
 #include "mlops-util.h"
 
 struct card_parts {
-	char      *name;
-	GtkWidget *state;
-	GtkWidget *status;
-	GtkWidget *gpus;
-	guint      n_gpu_rows;
+	char       *name;
+	GtkWidget  *state;
+	GtkWidget  *status;
+	GtkWidget  *gpus;
+	guint       n_gpu_rows;
 	GHashTable *free_now; /* "partition/type" -> free count shown */
 };
 
@@ -42,8 +42,9 @@ mlops_cluster_card_new(const char *name)
 	GtkWidget         *head = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
 	GtkWidget         *title;
 
-	c->name     = g_strdup(name);
-	c->free_now = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c->name = g_strdup(name);
+	c->free_now
+	    = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gtk_widget_add_css_class(card, "card");
 	gtk_widget_add_css_class(card, "cluster-card");
 	gtk_widget_set_size_request(card, 300, -1);
@@ -70,9 +71,10 @@ mlops_cluster_card_new(const char *name)
 	c->gpus = gtk_box_new(GTK_ORIENTATION_VERTICAL, 10);
 	gtk_widget_set_margin_top(c->gpus, 4);
 	gtk_box_append(GTK_BOX(card), c->gpus);
-	g_object_set_data_full(G_OBJECT(card), "mlops-card", c, card_parts_free);
-	gtk_accessible_update_property(GTK_ACCESSIBLE(card),
-	    GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+	g_object_set_data_full(
+	    G_OBJECT(card), "mlops-card", c, card_parts_free);
+	gtk_accessible_update_property(
+	    GTK_ACCESSIBLE(card), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 	return card;
 }
 
@@ -83,15 +85,14 @@ mlops_cluster_card_get_name(GtkWidget *card)
 }
 
 void
-mlops_cluster_card_set_status(
-    GtkWidget *card, const Mlops__ClusterStatus *st)
+mlops_cluster_card_set_status(GtkWidget *card, const Mlops__ClusterStatus *st)
 {
-	struct card_parts *c = card_parts(card);
+	struct card_parts       *c         = card_parts(card);
 	static const char *const classes[] = { "badge-neutral", "badge-queued",
 		"badge-success", "badge-error" };
-	const char      *cls  = "badge-neutral";
-	g_autofree char *line = NULL;
-	char             when[32];
+	const char              *cls       = "badge-neutral";
+	g_autofree char         *line      = NULL;
+	char                     when[32];
 
 	switch (st->state) {
 	case MLOPS__CLUSTER_STATE__CLUSTER_STATE_CONNECTED:
@@ -139,9 +140,9 @@ static GtkWidget *
 card_gpu_line(const Mlops__GpuRow *row)
 {
 	struct mlops_gpu_summary s;
-	GtkWidget *box  = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
-	GtkWidget *top  = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-	GtkWidget *name, *part, *count, *bar;
+	GtkWidget       *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	GtkWidget       *top = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+	GtkWidget       *name, *part, *count, *bar;
 	g_autofree char *a11y = NULL;
 
 	mlops_model_gpu_summary(&s, row);
@@ -168,8 +169,8 @@ card_gpu_line(const Mlops__GpuRow *row)
 	gtk_level_bar_add_offset_value(GTK_LEVEL_BAR(bar), "high", 0.5);
 	gtk_level_bar_add_offset_value(GTK_LEVEL_BAR(bar), "full", 1.0);
 	a11y = g_strdup_printf("%s, %s: %s", s.title, s.subtitle, s.count);
-	gtk_accessible_update_property(GTK_ACCESSIBLE(bar),
-	    GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+	gtk_accessible_update_property(
+	    GTK_ACCESSIBLE(bar), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 	gtk_box_append(GTK_BOX(box), bar);
 	if (s.pending[0] != '\0') {
 		GtkWidget *pend = gtk_label_new(s.pending);
@@ -185,7 +186,7 @@ card_gpu_line(const Mlops__GpuRow *row)
 void
 mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g)
 {
-	struct card_parts *c = card_parts(card);
+	struct card_parts *c    = card_parts(card);
 	GtkWidget         *note = NULL;
 
 	mlops_util_remove_children(c->gpus);
@@ -196,8 +197,8 @@ mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g)
 			continue; /* a CPU partition */
 		}
 		g_hash_table_insert(c->free_now,
-		    g_strdup_printf("%s/%s", g->rows[i]->partition,
-		        g->rows[i]->gpu_type),
+		    g_strdup_printf(
+		        "%s/%s", g->rows[i]->partition, g->rows[i]->gpu_type),
 		    GINT_TO_POINTER(MAX(g->rows[i]->free, 0)));
 		gtk_box_append(GTK_BOX(c->gpus), card_gpu_line(g->rows[i]));
 		c->n_gpu_rows++;

@@ -17,7 +17,8 @@ GtkWidget *mlops_cluster_card_new(const char *name);
 /** The cluster's name. Borrowed. */
 const char *mlops_cluster_card_get_name(GtkWidget *card);
 /** Shows the connection state. */
-void mlops_cluster_card_set_status(GtkWidget *card, const Mlops__ClusterStatus *st);
+void mlops_cluster_card_set_status(
+    GtkWidget *card, const Mlops__ClusterStatus *st);
 /** Shows the GPU rows (or why there are none). */
 void mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g);
 /** Free GPUs shown for `type` in `partition`, or -1 (tests). */

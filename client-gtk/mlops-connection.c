@@ -39,14 +39,14 @@ struct conn_client {
 struct _MlopsConnection {
 	GObject parent_instance;
 
-	MlopsConnectionState state;
-	char                *url;
-	gboolean             url_is_default;
-	gboolean             autostart;
+	MlopsConnectionState  state;
+	char                 *url;
+	gboolean              url_is_default;
+	gboolean              autostart;
 	struct mlops_tls_opts tls;
-	char                *message;
-	char                *server_version;
-	gboolean             debug;
+	char                 *message;
+	char                 *server_version;
+	gboolean              debug;
 
 	struct conn_client *cc;  /* NULL unless connected */
 	struct mlops_sub   *sub; /* NULL unless connected */
@@ -94,7 +94,8 @@ conn_client_unref(struct conn_client *cc)
 	}
 }
 
-/* ---- state ---------------------------------------------------------------- */
+/* ---- state ----------------------------------------------------------------
+ */
 
 static void
 conn_set_state(MlopsConnection *self, MlopsConnectionState st, const char *msg)
@@ -106,12 +107,12 @@ conn_set_state(MlopsConnection *self, MlopsConnectionState st, const char *msg)
 	self->message = g_strdup(msg != NULL ? msg : "");
 	self->state   = st;
 	if (changed) {
-		g_object_notify_by_pspec(G_OBJECT(self), conn_props[PROP_STATE]);
+		g_object_notify_by_pspec(
+		    G_OBJECT(self), conn_props[PROP_STATE]);
 	}
 }
 
-static void
-conn_debug(MlopsConnection *self, const char *fmt, ...)
+static void conn_debug(MlopsConnection *self, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 
 static void
@@ -129,7 +130,8 @@ conn_debug(MlopsConnection *self, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- calls ---------------------------------------------------------------- */
+/* ---- calls ----------------------------------------------------------------
+ */
 
 struct conn_call {
 	MlopsConnection    *self; /* weak: cleared when abandoned */
@@ -161,8 +163,8 @@ conn_result_free(gpointer p)
 }
 
 static void
-conn_task_return(GTask *task, int rc, Mlops__Response *resp,
-    const struct mlops_error *err)
+conn_task_return(
+    GTask *task, int rc, Mlops__Response *resp, const struct mlops_error *err)
 {
 	struct conn_result *r = g_new0(struct conn_result, 1);
 
@@ -187,8 +189,8 @@ conn_call_main(gpointer data)
 
 	if (self != NULL) {
 		self->pending = g_list_remove(self->pending, call);
-		conn_debug(self, "%s: %d %s", call->name, call->rc,
-		    call->err.msg);
+		conn_debug(
+		    self, "%s: %d %s", call->name, call->rc, call->err.msg);
 		/* No reply at all: the transport failed; is the daemon
 		 * still there? */
 		if (call->rc < 0 && call->resp == NULL
@@ -233,22 +235,22 @@ mlops_connection_call(MlopsConnection *self, Mlops__Request *req,
 	int                rc;
 
 	if (self->state != MLOPS_CONNECTION_CONNECTED || self->cc == NULL) {
-		mlops_error_set(&err, MLOPS_EUNREACHABLE,
-		    "not connected to the daemon");
+		mlops_error_set(
+		    &err, MLOPS_EUNREACHABLE, "not connected to the daemon");
 		conn_task_return(task, MLOPS_EUNREACHABLE, NULL, &err);
 		g_object_unref(task);
 		return;
 	}
-	call       = g_new0(struct conn_call, 1);
-	call->self = self;
-	call->task = task;
-	call->cc   = conn_client_ref(self->cc);
-	call->ctx  = g_main_context_ref_thread_default();
-	call->name = mlops_request_name(req->body_case);
+	call          = g_new0(struct conn_call, 1);
+	call->self    = self;
+	call->task    = task;
+	call->cc      = conn_client_ref(self->cc);
+	call->ctx     = g_main_context_ref_thread_default();
+	call->name    = mlops_request_name(req->body_case);
 	self->pending = g_list_prepend(self->pending, call);
 	rc            = mlops_client_call_async(self->cc->client, req,
-                   timeout_ms > 0 ? timeout_ms : MLOPS_CALL_TIMEOUT_MS,
-                   conn_call_nng_cb, call, &err);
+            timeout_ms > 0 ? timeout_ms : MLOPS_CALL_TIMEOUT_MS,
+	               conn_call_nng_cb, call, &err);
 	if (rc < 0) {
 		/* cb will not run: finish here, on this thread. */
 		call->rc  = rc;
@@ -299,7 +301,8 @@ conn_abandon_calls(MlopsConnection *self, const char *why)
 	g_list_free(calls);
 }
 
-/* ---- liveness ---------------------------------------------------------------- */
+/* ---- liveness
+ * ---------------------------------------------------------------- */
 
 static void
 conn_probe_done(GObject *src, GAsyncResult *res, gpointer data)
@@ -375,7 +378,8 @@ conn_watch_pid(MlopsConnection *self, guint32 pid)
 #endif
 }
 
-/* ---- events -------------------------------------------------------------------- */
+/* ---- events
+ * -------------------------------------------------------------------- */
 
 static gboolean
 conn_sub_readable(gint fd, GIOCondition cond, gpointer data)
@@ -388,8 +392,8 @@ conn_sub_readable(gint fd, GIOCondition cond, gpointer data)
 	for (int i = 0; i < 256 && self->sub != NULL; i++) {
 		Mlops__Event      *ev  = NULL;
 		struct mlops_error err = { 0 };
-		int                rc  = mlops_sub_recv(self->sub, &ev, 0, &err);
-		gboolean           gap;
+		int      rc = mlops_sub_recv(self->sub, &ev, 0, &err);
+		gboolean gap;
 
 		if (rc == MLOPS_ETIMEDOUT) {
 			break;
@@ -415,7 +419,8 @@ conn_sub_readable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* ---- connecting -------------------------------------------------------------- */
+/* ---- connecting
+ * -------------------------------------------------------------- */
 
 /* What a worker-thread attempt produces. */
 struct conn_attempt {
@@ -493,7 +498,7 @@ conn_find_mlopsd(void)
 static int
 conn_open(struct conn_attempt *a)
 {
-	const struct mlops_tls_opts *tls = &a->tls;
+	const struct mlops_tls_opts *tls        = &a->tls;
 	char                        *events_url = NULL;
 	int                          rc;
 
@@ -621,7 +626,7 @@ conn_attempt_done(GObject *src, GAsyncResult *res, gpointer data)
 	a->sub           = NULL;
 	g_free(self->server_version);
 	self->server_version = g_strdup(a->hello->hello->server_version);
-	self->sub_watch   = g_unix_fd_add(fd, G_IO_IN, conn_sub_readable, self);
+	self->sub_watch = g_unix_fd_add(fd, G_IO_IN, conn_sub_readable, self);
 	self->retry_delay = CONN_RETRY_MIN_S;
 	conn_watch_pid(self, a->hello->hello->pid);
 	conn_debug(self, "connected to %s (mlopsd %s, pid %u)", self->url,
@@ -677,8 +682,8 @@ conn_schedule_retry(MlopsConnection *self)
 	if (self->retry_source != 0) {
 		return;
 	}
-	self->retry_source = g_timeout_add_seconds(
-	    self->retry_delay, conn_retry_cb, self);
+	self->retry_source
+	    = g_timeout_add_seconds(self->retry_delay, conn_retry_cb, self);
 	self->retry_delay = MIN(self->retry_delay * 2, CONN_RETRY_MAX_S);
 }
 
@@ -749,9 +754,8 @@ mlops_connection_connect(
 	self->generation++;
 	self->attempt_running = FALSE;
 	g_free(self->url);
-	self->url = g_strdup(opts->url != NULL && *opts->url != '\0'
-	        ? opts->url
-	        : def);
+	self->url = g_strdup(
+	    opts->url != NULL && *opts->url != '\0' ? opts->url : def);
 	self->url_is_default = g_str_equal(self->url, def);
 	self->autostart      = opts->autostart;
 	g_free((char *) self->tls.ca_file);
@@ -767,7 +771,7 @@ mlops_connection_connect(
 	self->tls.key_file = opts->tls_key_file != NULL && *opts->tls_key_file
 	    ? g_strdup(opts->tls_key_file)
 	    : NULL;
-	self->retry_delay = CONN_RETRY_MIN_S;
+	self->retry_delay  = CONN_RETRY_MIN_S;
 	conn_watch_socket_dir(self);
 	conn_set_state(self, MLOPS_CONNECTION_CONNECTING, NULL);
 	conn_start_attempt(self);
@@ -782,7 +786,8 @@ mlops_connection_retry(MlopsConnection *self)
 	}
 }
 
-/* ---- accessors ------------------------------------------------------------------ */
+/* ---- accessors
+ * ------------------------------------------------------------------ */
 
 MlopsConnectionState
 mlops_connection_get_state(MlopsConnection *self)
@@ -814,7 +819,8 @@ mlops_connection_is_local_default(MlopsConnection *self)
 	return self->url_is_default;
 }
 
-/* ---- GObject ------------------------------------------------------------------------ */
+/* ---- GObject
+ * ------------------------------------------------------------------------ */
 
 static void
 mlops_connection_dispose(GObject *obj)
@@ -880,9 +886,9 @@ mlops_connection_class_init(MlopsConnectionClass *klass)
 	    G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
 	    G_TYPE_NONE, 1, G_TYPE_POINTER);
 	/* "resync": (re)connected or events were missed; list again. */
-	conn_signals[SIG_RESYNC] = g_signal_new("resync",
-	    G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-	    G_TYPE_NONE, 0);
+	conn_signals[SIG_RESYNC]
+	    = g_signal_new("resync", G_TYPE_FROM_CLASS(klass),
+	        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -72,44 +72,44 @@ static const struct {
 struct _MlopsJobPage {
 	AdwBin parent_instance;
 
-	GtkLabel       *title_label;
-	GtkLabel       *subtitle_label;
-	GtkWidget      *badge_box;
-	GtkWidget      *wandb_button;
-	GtkWidget      *cancel_button;
-	GtkLabel       *reason_label;
-	GtkListBox     *fields_left;
-	GtkListBox     *fields_right;
-	AdwViewStack   *view_stack;
-	GtkTextView    *script_view;
-	GtkToggleButton *stdout_button;
-	GtkToggleButton *stderr_button;
-	GtkToggleButton *follow_button;
-	GtkLabel       *log_status;
+	GtkLabel          *title_label;
+	GtkLabel          *subtitle_label;
+	GtkWidget         *badge_box;
+	GtkWidget         *wandb_button;
+	GtkWidget         *cancel_button;
+	GtkLabel          *reason_label;
+	GtkListBox        *fields_left;
+	GtkListBox        *fields_right;
+	AdwViewStack      *view_stack;
+	GtkTextView       *script_view;
+	GtkToggleButton   *stdout_button;
+	GtkToggleButton   *stderr_button;
+	GtkToggleButton   *follow_button;
+	GtkLabel          *log_status;
 	GtkScrolledWindow *log_scroller;
-	GtkTextView    *log_view;
+	GtkTextView       *log_view;
 	GtkScrolledWindow *page_scroller;
 
 	GtkWidget *badge;
 	GtkWidget *values[F_N];
 	GtkWidget *rows[F_N];
 
-	MlopsWindow     *win;
-	MlopsConnection *conn;
-	MlopsJobRow     *row; /* strong */
-	gulong           row_handler;
-	gint64           id;
-	guint            tick;
-	guint            log_generation;
-	gboolean         log_settled;
-	gboolean         log_in_flight;
-	gboolean         log_again;
-	gboolean         log_cut;
-	gboolean         log_was_terminal;
-	gint64           log_offset; /* next byte to read; -1: the end */
+	MlopsWindow        *win;
+	MlopsConnection    *conn;
+	MlopsJobRow        *row; /* strong */
+	gulong              row_handler;
+	gint64              id;
+	guint               tick;
+	guint               log_generation;
+	gboolean            log_settled;
+	gboolean            log_in_flight;
+	gboolean            log_again;
+	gboolean            log_cut;
+	gboolean            log_was_terminal;
+	gint64              log_offset; /* next byte to read; -1: the end */
 	struct mlops_logfmt logfmt;
-	char            *log_status_text;
-	char            *log_text;
+	char               *log_status_text;
+	char               *log_text;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsJobPage, mlops_job_page, ADW_TYPE_BIN)
@@ -130,8 +130,9 @@ job_show_elapsed(MlopsJobPage *self, const Mlops__Job *j)
 {
 	char buf[64];
 
-	job_set(self, F_ELAPSED, mlops_model_duration(buf, sizeof(buf),
-	    mlops_model_job_elapsed(j, (int64_t) time(NULL))));
+	job_set(self, F_ELAPSED,
+	    mlops_model_duration(buf, sizeof(buf),
+	        mlops_model_job_elapsed(j, (int64_t) time(NULL))));
 }
 
 static gboolean
@@ -151,7 +152,7 @@ job_render(MlopsJobPage *self)
 {
 	const Mlops__Job *j;
 	char              buf[256], b2[64];
-	g_autofree char  *t = NULL;
+	g_autofree char  *t   = NULL;
 	g_autofree char  *sub = NULL;
 	gboolean          running;
 
@@ -189,11 +190,12 @@ job_render(MlopsJobPage *self)
 	    j->cpus_per_task > 0 ? j->cpus_per_task : 1);
 	job_set(self, F_NODES, buf);
 	job_set(self, F_MEM, j->mem[0] ? j->mem : "cluster default");
-	job_set(self, F_TIME, j->time_limit[0] ? j->time_limit
-	                                       : "partition default");
+	job_set(self, F_TIME,
+	    j->time_limit[0] ? j->time_limit : "partition default");
 	job_set(self, F_SUBMITTED,
 	    mlops_model_time(buf, sizeof(buf), j->submitted_at));
-	job_set(self, F_STARTED, mlops_model_time(buf, sizeof(buf), j->started_at));
+	job_set(self, F_STARTED,
+	    mlops_model_time(buf, sizeof(buf), j->started_at));
 	/* A live job's ended_at is Slurm's projected end, not an end. */
 	job_set(self, F_ENDED,
 	    j->terminal || mlops_model_state_terminal(j->state)
@@ -203,7 +205,8 @@ job_render(MlopsJobPage *self)
 	job_set(self, F_NODELIST, j->node_list);
 	mlops_model_short_sha(b2, sizeof(b2), j->commit);
 	g_snprintf(buf, sizeof(buf), "%s%s%s%s", j->branch,
-	    j->branch[0] ? " · " : "", b2, j->dirty ? " + uncommitted changes" : "");
+	    j->branch[0] ? " · " : "", b2,
+	    j->dirty ? " + uncommitted changes" : "");
 	job_set(self, F_COMMIT, buf);
 	job_set(self, F_CONFIG, j->config_name);
 	{
@@ -218,7 +221,8 @@ job_render(MlopsJobPage *self)
 	job_set(self, F_EXPECTED, j->expected_start);
 	gtk_widget_set_visible(
 	    self->rows[F_EXPECTED], j->expected_start[0] != '\0');
-	gtk_widget_set_visible(self->rows[F_CONFIG], j->config_name[0] != '\0');
+	gtk_widget_set_visible(
+	    self->rows[F_CONFIG], j->config_name[0] != '\0');
 
 	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->script_view),
 	    j->sbatch_script[0] ? j->sbatch_script : "(loading…)", -1);
@@ -239,9 +243,8 @@ job_render(MlopsJobPage *self)
 static void
 job_row_changed(GObject *row, GParamSpec *pspec, MlopsJobPage *self)
 {
-	const Mlops__Job *j = mlops_job_row_get_job(MLOPS_JOB_ROW(row));
-	const char       *before
-	    = mlops_util_badge_get_state(self->badge);
+	const Mlops__Job *j      = mlops_job_row_get_job(MLOPS_JOB_ROW(row));
+	const char       *before = mlops_util_badge_get_state(self->badge);
 	gboolean ended = j->terminal && !mlops_model_state_terminal(before);
 
 	(void) pspec;
@@ -267,14 +270,14 @@ job_attach(MlopsJobPage *self, MlopsJobRow *row)
 	self->row              = g_object_ref(row);
 	self->log_was_terminal = mlops_job_row_get_job(row)->terminal;
 	self->row_handler      = g_signal_connect(
-	    row, "notify::job", G_CALLBACK(job_row_changed), self);
+	         row, "notify::job", G_CALLBACK(job_row_changed), self);
 }
 
 static void
 job_show_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsJobPage) self = data;
-	struct mlops_error err      = { 0 };
+	struct mlops_error err       = { 0 };
 	Mlops__Response   *resp;
 	MlopsJobRow       *row;
 
@@ -308,8 +311,8 @@ mlops_job_page_refresh(MlopsJobPage *self)
 	body.id       = self->id;
 	req.body_case = MLOPS__REQUEST__BODY_JOB_SHOW;
 	req.job_show  = &body;
-	mlops_connection_call(self->conn, &req, 15000, job_show_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 15000, job_show_done, g_object_ref(self));
 	job_fetch_log(self);
 }
 
@@ -323,17 +326,20 @@ mlops_job_page_show(MlopsJobPage *self, gint64 id)
 		job_attach(self, row);
 		job_render(self);
 	} else {
-		g_autofree char *t = g_strdup_printf("Job %" G_GINT64_FORMAT, id);
+		g_autofree char *t
+		    = g_strdup_printf("Job %" G_GINT64_FORMAT, id);
 
 		if (self->row != NULL) {
-			g_signal_handler_disconnect(self->row, self->row_handler);
+			g_signal_handler_disconnect(
+			    self->row, self->row_handler);
 			g_clear_object(&self->row);
 		}
 		gtk_label_set_text(self->title_label, t);
 		gtk_label_set_text(self->subtitle_label, "Loading…");
 		mlops_util_badge_set(self->badge, "");
 	}
-	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->log_view), "", 0);
+	gtk_text_buffer_set_text(
+	    gtk_text_view_get_buffer(self->log_view), "", 0);
 	adw_view_stack_set_visible_child_name(self->view_stack, "details");
 	mlops_job_page_refresh(self);
 }
@@ -347,10 +353,12 @@ mlops_job_page_get_id(MlopsJobPage *self)
 const char *
 mlops_job_page_get_shown_state(MlopsJobPage *self)
 {
-	return self->row != NULL ? mlops_util_badge_get_state(self->badge) : "";
+	return self->row != NULL ? mlops_util_badge_get_state(self->badge)
+	                         : "";
 }
 
-/* ---- the log ------------------------------------------------------------------ */
+/* ---- the log
+ * ------------------------------------------------------------------ */
 
 static void
 job_log_set_status(MlopsJobPage *self, const char *text)
@@ -369,7 +377,8 @@ job_log_scroll_end(gpointer data)
 	GtkTextIter    end;
 
 	gtk_text_buffer_get_end_iter(buf, &end);
-	gtk_text_view_scroll_to_iter(self->log_view, &end, 0.0, TRUE, 0.0, 1.0);
+	gtk_text_view_scroll_to_iter(
+	    self->log_view, &end, 0.0, TRUE, 0.0, 1.0);
 	g_object_unref(self);
 	return G_SOURCE_REMOVE;
 }
@@ -393,7 +402,8 @@ job_log_append(MlopsJobPage *self, struct strbuf *out)
 	chars = gtk_text_buffer_get_char_count(buf);
 	if (chars > 2 * JOB_LOG_MAX) {
 		gtk_text_buffer_get_start_iter(buf, &a);
-		gtk_text_buffer_get_iter_at_offset(buf, &b, chars - JOB_LOG_MAX);
+		gtk_text_buffer_get_iter_at_offset(
+		    buf, &b, chars - JOB_LOG_MAX);
 		gtk_text_iter_forward_line(&b);
 		gtk_text_buffer_delete(buf, &a, &b);
 		self->log_cut = TRUE;
@@ -414,7 +424,7 @@ static void job_log_request(MlopsJobPage *self);
 static void
 job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 {
-	struct job_log_req     *req  = data;
+	struct job_log_req *req      = data;
 	g_autoptr(MlopsJobPage) self = req->self;
 	guint                   gen  = req->gen;
 	struct mlops_error      err  = { 0 };
@@ -438,7 +448,8 @@ job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 			job_log_set_status(self,
 			    "Logs are not available from this daemon yet.");
 		} else {
-			t = mlops_util_error_text("Could not read the log", &err);
+			t = mlops_util_error_text(
+			    "Could not read the log", &err);
 			job_log_set_status(self, t);
 		}
 		return;
@@ -453,7 +464,8 @@ job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 		mlops_log_chunk_free(c);
 		return;
 	}
-	if (self->log_offset >= 0 && c->size >= 0 && c->size < self->log_offset) {
+	if (self->log_offset >= 0 && c->size >= 0
+	    && c->size < self->log_offset) {
 		/* The file shrank (rewritten): read its end again. */
 		mlops_log_chunk_free(c);
 		self->log_offset = -1;
@@ -464,7 +476,7 @@ job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 		/* A tail read starts mid-line: show from the next line. */
 		const char *nl = memchr(c->data, '\n', c->len);
 
-		skip         = nl != NULL ? (size_t) (nl - c->data) + 1 : 0;
+		skip          = nl != NULL ? (size_t) (nl - c->data) + 1 : 0;
 		self->log_cut = TRUE;
 	}
 	strbuf_init(&out);
@@ -477,9 +489,10 @@ job_log_done(GObject *src, GAsyncResult *res, gpointer data)
 	job_log_append(self, &out);
 	strbuf_fini(&out);
 	if (self->log_cut) {
-		g_autofree char *size = g_format_size((guint64) MAX(c->size, 0));
-		g_autofree char *t    = g_strdup_printf(
-                    "The log is %s: showing its end.", size);
+		g_autofree char *size
+		    = g_format_size((guint64) MAX(c->size, 0));
+		g_autofree char *t
+		    = g_strdup_printf("The log is %s: showing its end.", size);
 
 		job_log_set_status(self, t);
 	} else {
@@ -510,7 +523,8 @@ job_log_request(MlopsJobPage *self)
 	req                 = g_new0(struct job_log_req, 1);
 	req->self           = g_object_ref(self);
 	req->gen            = self->log_generation;
-	mlops_log_source_fetch(self->conn, self->id, want_err, self->log_offset,
+	mlops_log_source_fetch(self->conn, self->id, want_err,
+	    self->log_offset,
 	    self->log_offset < 0 ? JOB_LOG_MAX : MLOPS_LOG_READ_MAX,
 	    job_log_done, req);
 }
@@ -530,7 +544,8 @@ job_fetch_log(MlopsJobPage *self)
 	self->log_cut       = FALSE;
 	mlops_logfmt_fini(&self->logfmt);
 	mlops_logfmt_init(&self->logfmt);
-	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->log_view), "", 0);
+	gtk_text_buffer_set_text(
+	    gtk_text_view_get_buffer(self->log_view), "", 0);
 	job_log_set_status(self, "Loading the log…");
 	job_log_request(self);
 }
@@ -585,25 +600,27 @@ job_follow_toggled(GtkToggleButton *b, MlopsJobPage *self)
 	}
 }
 
-/* ---- actions ------------------------------------------------------------------- */
+/* ---- actions
+ * ------------------------------------------------------------------- */
 
 static void
 job_cancel_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsJobPage) self = data;
-	struct mlops_error err      = { 0 };
+	struct mlops_error err       = { 0 };
 	Mlops__Response   *resp;
 	g_autofree char   *t = NULL;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
 	if (resp == NULL) {
-		mlops_window_toast_error(self->win, "Could not cancel the job", &err);
+		mlops_window_toast_error(
+		    self->win, "Could not cancel the job", &err);
 		return;
 	}
 	if (resp->cancel->job != NULL) {
 		mlops_window_upsert_job(self->win, resp->cancel->job);
-		t = g_strdup_printf("Cancelled job %" G_GINT64_FORMAT,
-		    resp->cancel->job->id);
+		t = g_strdup_printf(
+		    "Cancelled job %" G_GINT64_FORMAT, resp->cancel->job->id);
 	} else {
 		t = g_strdup("Cancelled the job");
 	}
@@ -614,8 +631,8 @@ job_cancel_done(GObject *src, GAsyncResult *res, gpointer data)
 static void
 job_cancel_response(AdwMessageDialog *d, const char *response, gpointer data)
 {
-	MlopsJobPage      *self = data;
-	Mlops__Request     req  = MLOPS__REQUEST__INIT;
+	MlopsJobPage        *self = data;
+	Mlops__Request       req  = MLOPS__REQUEST__INIT;
 	Mlops__CancelRequest body = MLOPS__CANCEL_REQUEST__INIT;
 	gint64 id = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(d), "job-id"));
 
@@ -625,8 +642,8 @@ job_cancel_response(AdwMessageDialog *d, const char *response, gpointer data)
 	body.id       = id;
 	req.body_case = MLOPS__REQUEST__BODY_CANCEL;
 	req.cancel    = &body;
-	mlops_connection_call(self->conn, &req, 60000, job_cancel_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 60000, job_cancel_done, g_object_ref(self));
 }
 
 static void
@@ -641,13 +658,14 @@ job_cancel_action(GtkWidget *w, const char *action, GVariant *param)
 	if (self->id <= 0) {
 		return;
 	}
-	heading = g_strdup_printf("Cancel Job %" G_GINT64_FORMAT "?", self->id);
+	heading
+	    = g_strdup_printf("Cancel Job %" G_GINT64_FORMAT "?", self->id);
 	d = adw_message_dialog_new(GTK_WINDOW(self->win), heading,
 	    "Slurm stops the job (scancel). Its output so far is kept.");
 	adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(d), "keep",
 	    "_Keep Running", "cancel-job", "_Cancel Job", NULL);
-	adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(d),
-	    "cancel-job", ADW_RESPONSE_DESTRUCTIVE);
+	adw_message_dialog_set_response_appearance(
+	    ADW_MESSAGE_DIALOG(d), "cancel-job", ADW_RESPONSE_DESTRUCTIVE);
 	adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(d), "keep");
 	adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(d), "keep");
 	g_object_set_data(
@@ -683,7 +701,8 @@ job_open_log_action(GtkWidget *w, const char *action, GVariant *param)
 	job_fetch_log(self);
 }
 
-/* ---- setup and GObject ---------------------------------------------------------- */
+/* ---- setup and GObject
+ * ---------------------------------------------------------- */
 
 void
 mlops_job_page_setup(MlopsJobPage *self, MlopsWindow *win)
@@ -749,7 +768,8 @@ mlops_job_page_class_init(MlopsJobPageClass *klass)
 	BIND(log_view);
 	BIND(page_scroller);
 #undef BIND
-	gtk_widget_class_install_action(wc, "job.cancel", NULL, job_cancel_action);
+	gtk_widget_class_install_action(
+	    wc, "job.cancel", NULL, job_cancel_action);
 	gtk_widget_class_install_action(
 	    wc, "job.open-wandb", NULL, job_wandb_action);
 	gtk_widget_class_install_action(

@@ -49,12 +49,12 @@ mlops_job_row_class_init(MlopsJobRowClass *klass)
 {
 	GObjectClass *oc = G_OBJECT_CLASS(klass);
 
-	oc->finalize     = mlops_job_row_finalize;
-	oc->get_property = mlops_job_row_get_property;
+	oc->finalize            = mlops_job_row_finalize;
+	oc->get_property        = mlops_job_row_get_property;
 	job_row_props[PROP_JOB] = g_param_spec_pointer(
 	    "job", NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-	job_row_props[PROP_ID]  = g_param_spec_int64("id", NULL, NULL, 0,
-	     G_MAXINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	job_row_props[PROP_ID] = g_param_spec_int64("id", NULL, NULL, 0,
+	    G_MAXINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(oc, N_PROPS, job_row_props);
 }
 

@@ -12,35 +12,35 @@
 struct _MlopsLaunchDialog {
 	AdwWindow parent_instance;
 
-	AdwToastOverlay *toast_overlay;
-	AdwWindowTitle  *window_title;
-	GtkWidget       *submit_button;
-	GtkWidget       *preview_button;
-	GtkRevealer     *error_revealer;
-	GtkLabel        *error_label;
+	AdwToastOverlay    *toast_overlay;
+	AdwWindowTitle     *window_title;
+	GtkWidget          *submit_button;
+	GtkWidget          *preview_button;
+	GtkRevealer        *error_revealer;
+	GtkLabel           *error_label;
 	AdwPreferencesPage *page;
-	GtkStack        *stack;
-	GtkWidget       *edit_button;
-	AdwComboRow     *project_row;
-	AdwComboRow     *cluster_row;
-	AdwComboRow     *partition_row;
-	GtkWidget       *dirty_group;
-	GtkWidget       *dirty_row;
-	GtkSwitch       *dirty_switch;
-	AdwComboRow     *gpu_type_row;
-	GtkWidget       *gpus_row;
-	GtkSpinButton   *gpus_spin;
-	GtkWidget       *nodes_row;
-	GtkSpinButton   *nodes_spin;
-	GtkWidget       *cpus_row;
-	GtkSpinButton   *cpus_spin;
-	GtkWidget       *mem_row;
-	GtkWidget       *time_row;
-	GtkWidget       *description_row;
-	GtkWidget       *config_row;
-	GtkWidget       *overrides_row;
-	GtkWidget       *preview_group;
-	GtkTextView     *preview_view;
+	GtkStack           *stack;
+	GtkWidget          *edit_button;
+	AdwComboRow        *project_row;
+	AdwComboRow        *cluster_row;
+	AdwComboRow        *partition_row;
+	GtkWidget          *dirty_group;
+	GtkWidget          *dirty_row;
+	GtkSwitch          *dirty_switch;
+	AdwComboRow        *gpu_type_row;
+	GtkWidget          *gpus_row;
+	GtkSpinButton      *gpus_spin;
+	GtkWidget          *nodes_row;
+	GtkSpinButton      *nodes_spin;
+	GtkWidget          *cpus_row;
+	GtkSpinButton      *cpus_spin;
+	GtkWidget          *mem_row;
+	GtkWidget          *time_row;
+	GtkWidget          *description_row;
+	GtkWidget          *config_row;
+	GtkWidget          *overrides_row;
+	GtkWidget          *preview_group;
+	GtkTextView        *preview_view;
 
 	MlopsWindow     *win; /* weak */
 	MlopsConnection *conn;
@@ -66,19 +66,21 @@ struct _MlopsLaunchDialog {
 
 G_DEFINE_FINAL_TYPE(MlopsLaunchDialog, mlops_launch_dialog, ADW_TYPE_WINDOW)
 
-/* ---- drop-downs ------------------------------------------------------------ */
+/* ---- drop-downs ------------------------------------------------------------
+ */
 
 /* Fills a combo row with labels and remembers their values. */
 static void
-launch_fill(AdwComboRow *row, GPtrArray *values, GPtrArray *labels,
-    const char *keep)
+launch_fill(
+    AdwComboRow *row, GPtrArray *values, GPtrArray *labels, const char *keep)
 {
-	GtkStringList *m = gtk_string_list_new(NULL);
+	GtkStringList *m   = gtk_string_list_new(NULL);
 	guint          sel = 0;
 
 	for (guint i = 0; i < labels->len; i++) {
 		gtk_string_list_append(m, g_ptr_array_index(labels, i));
-		if (keep != NULL && g_strcmp0(g_ptr_array_index(values, i), keep) == 0) {
+		if (keep != NULL
+		    && g_strcmp0(g_ptr_array_index(values, i), keep) == 0) {
 			sel = i;
 		}
 	}
@@ -100,14 +102,16 @@ launch_value(AdwComboRow *row, GPtrArray *values)
 static const Mlops__Project *
 launch_project(MlopsLaunchDialog *self)
 {
-	const char *name = launch_value(self->project_row, self->project_values);
+	const char *name
+	    = launch_value(self->project_row, self->project_values);
 
 	if (self->projects == NULL) {
 		return NULL;
 	}
 	for (size_t i = 0; i < self->projects->project_list->n_projects; i++) {
-		if (g_strcmp0(self->projects->project_list->projects[i]->name,
-		        name) == 0) {
+		if (g_strcmp0(
+		        self->projects->project_list->projects[i]->name, name)
+		    == 0) {
 			return self->projects->project_list->projects[i];
 		}
 	}
@@ -117,14 +121,16 @@ launch_project(MlopsLaunchDialog *self)
 static const Mlops__Cluster *
 launch_cluster(MlopsLaunchDialog *self)
 {
-	const char *name = launch_value(self->cluster_row, self->cluster_values);
+	const char *name
+	    = launch_value(self->cluster_row, self->cluster_values);
 
 	if (self->clusters == NULL) {
 		return NULL;
 	}
 	for (size_t i = 0; i < self->clusters->cluster_list->n_clusters; i++) {
-		if (g_strcmp0(self->clusters->cluster_list->clusters[i]->name,
-		        name) == 0) {
+		if (g_strcmp0(
+		        self->clusters->cluster_list->clusters[i]->name, name)
+		    == 0) {
 			return self->clusters->cluster_list->clusters[i];
 		}
 	}
@@ -138,7 +144,8 @@ launch_cluster_gpus(MlopsLaunchDialog *self, const char *cluster)
 		return NULL;
 	}
 	for (size_t i = 0; i < self->gpus->cluster_gpus->n_clusters; i++) {
-		if (g_strcmp0(self->gpus->cluster_gpus->clusters[i]->name, cluster)
+		if (g_strcmp0(
+		        self->gpus->cluster_gpus->clusters[i]->name, cluster)
 		    == 0) {
 			return self->gpus->cluster_gpus->clusters[i];
 		}
@@ -161,18 +168,21 @@ static void
 launch_fill_gpu_types(MlopsLaunchDialog *self)
 {
 	const Mlops__Cluster     *c = launch_cluster(self);
-	const Mlops__ClusterGpus *g = c ? launch_cluster_gpus(self, c->name) : NULL;
-	const char *part = launch_value(self->partition_row, self->partition_values);
+	const Mlops__ClusterGpus *g
+	    = c ? launch_cluster_gpus(self, c->name) : NULL;
+	const char *part
+	    = launch_value(self->partition_row, self->partition_values);
 	g_autofree char *keep = g_strdup(
 	    launch_value(self->gpu_type_row, self->gpu_type_values));
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *types = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *types            = g_ptr_array_new_with_free_func(g_free);
 
 	g_ptr_array_add(types, g_strdup(""));
 	g_ptr_array_add(labels, g_strdup("Any type"));
 	for (size_t i = 0; g != NULL && i < g->n_rows; i++) {
 		if (g->rows[i]->total > 0
-		    && (part[0] == '\0' || g_str_equal(g->rows[i]->partition, part))) {
+		    && (part[0] == '\0'
+		        || g_str_equal(g->rows[i]->partition, part))) {
 			launch_add_unique(types, g->rows[i]->gpu_type);
 		}
 	}
@@ -180,7 +190,7 @@ launch_fill_gpu_types(MlopsLaunchDialog *self)
 		launch_add_unique(types, c->allowed_gpu_types[i]);
 	}
 	for (guint i = 1; i < types->len; i++) {
-		char buf[160];
+		char        buf[160];
 		const char *t = g_ptr_array_index(types, i);
 
 		mlops_model_gpu_choice_label(
@@ -196,11 +206,12 @@ static void
 launch_fill_partitions(MlopsLaunchDialog *self)
 {
 	const Mlops__Cluster     *c = launch_cluster(self);
-	const Mlops__ClusterGpus *g = c ? launch_cluster_gpus(self, c->name) : NULL;
+	const Mlops__ClusterGpus *g
+	    = c ? launch_cluster_gpus(self, c->name) : NULL;
 	g_autofree char *keep = g_strdup(
 	    launch_value(self->partition_row, self->partition_values));
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *parts            = g_ptr_array_new_with_free_func(g_free);
 
 	g_ptr_array_add(parts, g_strdup(""));
 	for (size_t i = 0; c != NULL && i < c->n_allowed_partitions; i++) {
@@ -240,7 +251,8 @@ launch_update_sensitive(MlopsLaunchDialog *self)
 	gtk_widget_action_set_enabled(GTK_WIDGET(self), "launch.preview", ok);
 }
 
-/* ---- field errors ------------------------------------------------------------- */
+/* ---- field errors
+ * ------------------------------------------------------------- */
 
 static void
 launch_clear_error(MlopsLaunchDialog *self)
@@ -249,8 +261,10 @@ launch_clear_error(MlopsLaunchDialog *self)
 		gtk_widget_remove_css_class(self->error_widget, "error");
 		if (ADW_IS_ACTION_ROW(self->error_widget)
 		    && !ADW_IS_COMBO_ROW(self->error_widget)) {
-			adw_action_row_set_subtitle(ADW_ACTION_ROW(self->error_widget),
-			    self->error_subtitle != NULL ? self->error_subtitle : "");
+			adw_action_row_set_subtitle(
+			    ADW_ACTION_ROW(self->error_widget),
+			    self->error_subtitle != NULL ? self->error_subtitle
+			                                 : "");
 		}
 		gtk_widget_set_tooltip_text(self->error_widget, NULL);
 		self->error_widget = NULL;
@@ -320,22 +334,25 @@ launch_scroll_to_error(gpointer data)
 	GtkAdjustment     *adj;
 	graphene_point_t   p;
 
-	sw = self->error_widget != NULL
-	    ? gtk_widget_get_ancestor(self->error_widget, GTK_TYPE_SCROLLED_WINDOW)
-	    : NULL;
+	sw = self->error_widget != NULL ? gtk_widget_get_ancestor(
+	         self->error_widget, GTK_TYPE_SCROLLED_WINDOW)
+	                                : NULL;
 	if (sw != NULL) {
-		content = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(sw));
+		content
+		    = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(sw));
 		if (GTK_IS_VIEWPORT(content)) {
-			content = gtk_viewport_get_child(GTK_VIEWPORT(content));
+			content
+			    = gtk_viewport_get_child(GTK_VIEWPORT(content));
 		}
 	}
 	/* In the scrolled content's own coordinates, y is the offset. */
 	if (content != NULL
-	    && gtk_widget_compute_point(self->error_widget, content,
-	        &GRAPHENE_POINT_INIT(0, 0), &p)) {
-		adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(sw));
-		gtk_adjustment_set_value(adj,
-		    p.y - gtk_adjustment_get_page_size(adj) / 3.0);
+	    && gtk_widget_compute_point(
+	        self->error_widget, content, &GRAPHENE_POINT_INIT(0, 0), &p)) {
+		adj = gtk_scrolled_window_get_vadjustment(
+		    GTK_SCROLLED_WINDOW(sw));
+		gtk_adjustment_set_value(
+		    adj, p.y - gtk_adjustment_get_page_size(adj) / 3.0);
 	}
 	g_object_unref(self);
 	return G_SOURCE_REMOVE;
@@ -343,14 +360,14 @@ launch_scroll_to_error(gpointer data)
 
 /* Marks the field the daemon named, with its message, on the field. */
 static void
-launch_show_error(MlopsLaunchDialog *self, const char *doing,
-    const struct mlops_error *err)
+launch_show_error(
+    MlopsLaunchDialog *self, const char *doing, const struct mlops_error *err)
 {
-	enum mlops_launch_field f = mlops_model_launch_field(err->field);
-	GtkWidget       *w    = launch_field_widget(self, f);
-	g_autofree char *text = mlops_util_error_text(doing, err);
-	const char      *msg  = err->msg;
-	size_t           fl   = strlen(err->field);
+	enum mlops_launch_field f    = mlops_model_launch_field(err->field);
+	GtkWidget              *w    = launch_field_widget(self, f);
+	g_autofree char        *text = mlops_util_error_text(doing, err);
+	const char             *msg  = err->msg;
+	size_t                  fl   = strlen(err->field);
 
 	launch_clear_error(self);
 	launch_show_form(self);
@@ -393,7 +410,8 @@ launch_show_error(MlopsLaunchDialog *self, const char *doing,
 	g_debug("launch error: field '%s': %s", err->field, text);
 }
 
-/* ---- requests ------------------------------------------------------------------ */
+/* ---- requests
+ * ------------------------------------------------------------------ */
 
 static void
 launch_set_busy(MlopsLaunchDialog *self, gboolean busy)
@@ -428,8 +446,8 @@ launch_build(MlopsLaunchDialog *self, struct launch_req *r, gboolean dry)
 	    < 0) {
 		struct mlops_error err = { 0 };
 
-		mlops_error_set_field(&err, MLOPS_EINVAL, "overrides",
-		    "a quote is not closed");
+		mlops_error_set_field(
+		    &err, MLOPS_EINVAL, "overrides", "a quote is not closed");
 		launch_show_error(self, "Cannot read the overrides", &err);
 		return FALSE;
 	}
@@ -439,18 +457,20 @@ launch_build(MlopsLaunchDialog *self, struct launch_req *r, gboolean dry)
 	    = (char *) launch_value(self->project_row, self->project_values);
 	r->body.cluster
 	    = (char *) launch_value(self->cluster_row, self->cluster_values);
-	r->body.partition
-	    = (char *) launch_value(self->partition_row, self->partition_values);
+	r->body.partition = (char *) launch_value(
+	    self->partition_row, self->partition_values);
 	r->body.gpu_type
 	    = (char *) launch_value(self->gpu_type_row, self->gpu_type_values);
 	r->body.gpus  = gtk_spin_button_get_value_as_int(self->gpus_spin);
 	r->body.nodes = gtk_spin_button_get_value_as_int(self->nodes_spin);
-	r->body.cpus_per_task = gtk_spin_button_get_value_as_int(self->cpus_spin);
-	r->body.mem = (char *) gtk_editable_get_text(GTK_EDITABLE(self->mem_row));
+	r->body.cpus_per_task
+	    = gtk_spin_button_get_value_as_int(self->cpus_spin);
+	r->body.mem
+	    = (char *) gtk_editable_get_text(GTK_EDITABLE(self->mem_row));
 	r->body.time_limit
 	    = (char *) gtk_editable_get_text(GTK_EDITABLE(self->time_row));
-	r->body.description
-	    = (char *) gtk_editable_get_text(GTK_EDITABLE(self->description_row));
+	r->body.description = (char *) gtk_editable_get_text(
+	    GTK_EDITABLE(self->description_row));
 	r->body.config_name
 	    = (char *) gtk_editable_get_text(GTK_EDITABLE(self->config_row));
 	r->body.overrides   = r->overrides;
@@ -470,7 +490,7 @@ static void
 launch_preview_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsLaunchDialog) self = data;
-	struct mlops_error err           = { 0 };
+	struct mlops_error err            = { 0 };
 	Mlops__Response   *resp;
 
 	launch_set_busy(self, FALSE);
@@ -481,11 +501,10 @@ launch_preview_done(GObject *src, GAsyncResult *res, gpointer data)
 	}
 	launch_clear_error(self);
 	g_free(self->preview);
-	self->preview = g_strdup(resp->launch->job != NULL
-	        ? resp->launch->job->sbatch_script
-	        : "");
-	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->preview_view),
-	    self->preview, -1);
+	self->preview = g_strdup(
+	    resp->launch->job != NULL ? resp->launch->job->sbatch_script : "");
+	gtk_text_buffer_set_text(
+	    gtk_text_view_get_buffer(self->preview_view), self->preview, -1);
 	gtk_stack_set_visible_child_name(self->stack, "preview");
 	adw_window_title_set_subtitle(self->window_title, "Script preview");
 	mlops__response__free_unpacked(resp, NULL);
@@ -495,10 +514,10 @@ static void
 launch_submit_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsLaunchDialog) self = data;
-	struct mlops_error err           = { 0 };
+	struct mlops_error err            = { 0 };
 	Mlops__Response   *resp;
 	const Mlops__Job  *j;
-	g_autofree char   *t = NULL;
+	g_autofree char   *t   = NULL;
 	MlopsWindow       *win = self->win;
 
 	launch_set_busy(self, FALSE);
@@ -506,7 +525,8 @@ launch_submit_done(GObject *src, GAsyncResult *res, gpointer data)
 	if (resp == NULL) {
 		launch_show_error(self, "Could not launch the job", &err);
 		if (win != NULL && !gtk_widget_get_visible(GTK_WIDGET(self))) {
-			mlops_window_toast_error(win, "Could not launch the job", &err);
+			mlops_window_toast_error(
+			    win, "Could not launch the job", &err);
 		}
 		return;
 	}
@@ -515,7 +535,8 @@ launch_submit_done(GObject *src, GAsyncResult *res, gpointer data)
 		char sid[64];
 
 		mlops_model_job_slurm_id(sid, sizeof(sid), j);
-		t = g_strdup_printf("Launched job %" G_GINT64_FORMAT " on %s%s%s%s",
+		t = g_strdup_printf("Launched job %" G_GINT64_FORMAT
+		                    " on %s%s%s%s",
 		    j->id, j->cluster, sid[0] ? " (Slurm " : "", sid,
 		    sid[0] ? ")" : "");
 		mlops_window_upsert_job(win, j);
@@ -541,7 +562,8 @@ launch_send(MlopsLaunchDialog *self, gboolean dry)
 	launch_set_busy(self, TRUE);
 	/* A launch uploads code and runs sbatch: give it time. */
 	mlops_connection_call(self->conn, &r.req, dry ? 60000 : 180000,
-	    dry ? launch_preview_done : launch_submit_done, g_object_ref(self));
+	    dry ? launch_preview_done : launch_submit_done,
+	    g_object_ref(self));
 	launch_req_fini(&r);
 }
 
@@ -561,7 +583,8 @@ launch_preview_action(GtkWidget *w, const char *action, GVariant *param)
 	launch_send(MLOPS_LAUNCH_DIALOG(w), TRUE);
 }
 
-/* ---- loading --------------------------------------------------------------------- */
+/* ---- loading
+ * --------------------------------------------------------------------- */
 
 static void
 launch_lists_ready(MlopsLaunchDialog *self)
@@ -570,8 +593,10 @@ launch_lists_ready(MlopsLaunchDialog *self)
 
 	self->filling = TRUE;
 	if (self->projects != NULL) {
-		for (size_t i = 0; i < self->projects->project_list->n_projects; i++) {
-			const char *n = self->projects->project_list->projects[i]->name;
+		for (size_t i = 0;
+		     i < self->projects->project_list->n_projects; i++) {
+			const char *n
+			    = self->projects->project_list->projects[i]->name;
 
 			g_ptr_array_add(self->project_values, g_strdup(n));
 			g_ptr_array_add(labels, g_strdup(n));
@@ -581,8 +606,10 @@ launch_lists_ready(MlopsLaunchDialog *self)
 	    self->initial_project);
 	g_ptr_array_set_size(labels, 0);
 	if (self->clusters != NULL) {
-		for (size_t i = 0; i < self->clusters->cluster_list->n_clusters; i++) {
-			const char *n = self->clusters->cluster_list->clusters[i]->name;
+		for (size_t i = 0;
+		     i < self->clusters->cluster_list->n_clusters; i++) {
+			const char *n
+			    = self->clusters->cluster_list->clusters[i]->name;
 
 			g_ptr_array_add(self->cluster_values, g_strdup(n));
 			g_ptr_array_add(labels, g_strdup(n));
@@ -606,7 +633,7 @@ static void
 launch_list_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsLaunchDialog) self = data;
-	struct mlops_error err           = { 0 };
+	struct mlops_error err            = { 0 };
 	Mlops__Response   *resp;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
@@ -652,7 +679,8 @@ launch_load(MlopsLaunchDialog *self)
 	    self->conn, &r3, 60000, launch_list_done, g_object_ref(self));
 }
 
-/* ---- signals ------------------------------------------------------------------------ */
+/* ---- signals
+ * ------------------------------------------------------------------------ */
 
 static void
 launch_on_project(GObject *o, GParamSpec *p, MlopsLaunchDialog *self)
@@ -697,7 +725,8 @@ launch_on_gpu_type(GObject *o, GParamSpec *p, MlopsLaunchDialog *self)
 	(void) o;
 	(void) p;
 	if (!self->filling
-	    && launch_value(self->gpu_type_row, self->gpu_type_values)[0] != '\0'
+	    && launch_value(self->gpu_type_row, self->gpu_type_values)[0]
+	        != '\0'
 	    && gtk_spin_button_get_value_as_int(self->gpus_spin) == 0) {
 		gtk_spin_button_set_value(self->gpus_spin, 1);
 	}
@@ -711,7 +740,9 @@ launch_on_edit(GtkWidget *w, MlopsLaunchDialog *self)
 	}
 }
 
-/* ---- public ---------------------------------------------------------------------------- */
+/* ---- public
+ * ----------------------------------------------------------------------------
+ */
 
 static gboolean
 launch_select(AdwComboRow *row, GPtrArray *values, const char *value)
@@ -749,10 +780,12 @@ mlops_launch_dialog_set_field(
 	};
 
 	if (g_str_equal(field, "project")) {
-		return launch_select(self->project_row, self->project_values, value);
+		return launch_select(
+		    self->project_row, self->project_values, value);
 	}
 	if (g_str_equal(field, "cluster")) {
-		return launch_select(self->cluster_row, self->cluster_values, value);
+		return launch_select(
+		    self->cluster_row, self->cluster_values, value);
 	}
 	if (g_str_equal(field, "partition")) {
 		return launch_select(
@@ -763,12 +796,14 @@ mlops_launch_dialog_set_field(
 		    self->gpu_type_row, self->gpu_type_values, value);
 	}
 	if (g_str_equal(field, "allow_dirty")) {
-		gtk_switch_set_active(self->dirty_switch, g_str_equal(value, "true"));
+		gtk_switch_set_active(
+		    self->dirty_switch, g_str_equal(value, "true"));
 		return TRUE;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(entries); i++) {
 		if (g_str_equal(field, entries[i].name)) {
-			gtk_editable_set_text(GTK_EDITABLE(entries[i].w), value);
+			gtk_editable_set_text(
+			    GTK_EDITABLE(entries[i].w), value);
 			return TRUE;
 		}
 	}
@@ -807,8 +842,8 @@ mlops_launch_dialog_get_field_error(
 MlopsLaunchDialog *
 mlops_launch_dialog_new(MlopsWindow *win, const char *project)
 {
-	MlopsLaunchDialog *self
-	    = g_object_new(MLOPS_TYPE_LAUNCH_DIALOG, "transient-for", win, NULL);
+	MlopsLaunchDialog *self = g_object_new(
+	    MLOPS_TYPE_LAUNCH_DIALOG, "transient-for", win, NULL);
 
 	self->win = win;
 	g_object_add_weak_pointer(G_OBJECT(win), (gpointer *) &self->win);
@@ -819,7 +854,9 @@ mlops_launch_dialog_new(MlopsWindow *win, const char *project)
 	return self;
 }
 
-/* ---- GObject ---------------------------------------------------------------------------- */
+/* ---- GObject
+ * ----------------------------------------------------------------------------
+ */
 
 static void
 mlops_launch_dialog_dispose(GObject *obj)
@@ -832,7 +869,8 @@ mlops_launch_dialog_dispose(GObject *obj)
 		self->win = NULL;
 	}
 	g_clear_object(&self->conn);
-	gtk_widget_dispose_template(GTK_WIDGET(self), MLOPS_TYPE_LAUNCH_DIALOG);
+	gtk_widget_dispose_template(
+	    GTK_WIDGET(self), MLOPS_TYPE_LAUNCH_DIALOG);
 	G_OBJECT_CLASS(mlops_launch_dialog_parent_class)->dispose(obj);
 }
 
@@ -943,6 +981,7 @@ mlops_launch_dialog_init(MlopsLaunchDialog *self)
 	for (size_t i = 0; i < G_N_ELEMENTS(edits); i++) {
 		g_signal_connect(
 		    edits[i], "changed", G_CALLBACK(launch_on_edit), self);
-		adw_entry_row_set_activates_default(ADW_ENTRY_ROW(edits[i]), FALSE);
+		adw_entry_row_set_activates_default(
+		    ADW_ENTRY_ROW(edits[i]), FALSE);
 	}
 }

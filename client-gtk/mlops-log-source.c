@@ -18,9 +18,9 @@ mlops_log_chunk_free(struct mlops_log_chunk *c)
 }
 
 void
-mlops_log_source_fetch(MlopsConnection *conn, gint64 id,
-    gboolean want_stderr, gint64 offset, guint32 max_bytes,
-    GAsyncReadyCallback cb, gpointer user_data)
+mlops_log_source_fetch(MlopsConnection *conn, gint64 id, gboolean want_stderr,
+    gint64 offset, guint32 max_bytes, GAsyncReadyCallback cb,
+    gpointer user_data)
 {
 	Mlops__Request     req  = MLOPS__REQUEST__INIT;
 	Mlops__LogsRequest body = MLOPS__LOGS_REQUEST__INIT;
@@ -39,23 +39,24 @@ struct mlops_log_chunk *
 mlops_log_source_fetch_finish(
     MlopsConnection *conn, GAsyncResult *res, struct mlops_error *err)
 {
-	Mlops__Response        *resp = mlops_connection_call_finish(conn, res, err);
+	Mlops__Response *resp = mlops_connection_call_finish(conn, res, err);
 	const Mlops__LogsReply *r;
 	struct mlops_log_chunk *c;
 
 	if (resp == NULL) {
 		return NULL;
 	}
-	if (resp->body_case != MLOPS__RESPONSE__BODY_LOGS || resp->logs == NULL) {
+	if (resp->body_case != MLOPS__RESPONSE__BODY_LOGS
+	    || resp->logs == NULL) {
 		mlops__response__free_unpacked(resp, NULL);
 		mlops_error_set(err, MLOPS_EPROTO,
 		    "the daemon answered a logs request with something else");
 		return NULL;
 	}
-	r           = resp->logs;
-	c           = g_new0(struct mlops_log_chunk, 1);
-	c->len      = r->data.len;
-	c->data     = g_malloc(c->len + 1);
+	r       = resp->logs;
+	c       = g_new0(struct mlops_log_chunk, 1);
+	c->len  = r->data.len;
+	c->data = g_malloc(c->len + 1);
 	if (c->len > 0) {
 		memcpy(c->data, r->data.data, c->len);
 	}

@@ -13,13 +13,13 @@ G_BEGIN_DECLS
 
 /** A piece of a job's log as the daemon read it. */
 struct mlops_log_chunk {
-	char    *data;      /* owned; not NUL-terminated */
+	char    *data; /* owned; not NUL-terminated */
 	size_t   len;
-	gint64   offset;    /* where data starts in the file */
-	gint64   size;      /* the file's size when read, -1 unknown */
-	gboolean missing;   /* no file (yet); data is empty */
-	char    *path;      /* the file on the cluster */
-	gboolean terminal;  /* the job had ended before the read */
+	gint64   offset;   /* where data starts in the file */
+	gint64   size;     /* the file's size when read, -1 unknown */
+	gboolean missing;  /* no file (yet); data is empty */
+	char    *path;     /* the file on the cluster */
+	gboolean terminal; /* the job had ended before the read */
 };
 
 void mlops_log_chunk_free(struct mlops_log_chunk *c);

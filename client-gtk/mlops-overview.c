@@ -29,29 +29,31 @@ struct _MlopsOverview {
 	GtkSearchEntry *search_entry;
 	GtkListBox     *jobs_list;
 
-	MlopsWindow     *win; /* weak: owns us */
-	MlopsConnection *conn;
-	GtkCustomFilter *job_filter;
+	MlopsWindow       *win; /* weak: owns us */
+	MlopsConnection   *conn;
+	GtkCustomFilter   *job_filter;
 	GtkSliceListModel *slice;
-	char            *search;
-	gboolean         gpus_in_flight;
-	gboolean         gpus_again;
-	gboolean         gpus_followed_up;
-	guint            gpus_followup;
-	guint            n_projects;
-	GString         *project_names;
+	char              *search;
+	gboolean           gpus_in_flight;
+	gboolean           gpus_again;
+	gboolean           gpus_followed_up;
+	guint              gpus_followup;
+	guint              n_projects;
+	GString           *project_names;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsOverview, mlops_overview, ADW_TYPE_BIN)
 
-/* ---- clusters ---------------------------------------------------------------- */
+/* ---- clusters
+ * ---------------------------------------------------------------- */
 
 static GtkWidget *
 overview_card(MlopsOverview *self, const char *name, gboolean create)
 {
 	GtkWidget *child, *card;
 
-	for (child = gtk_widget_get_first_child(GTK_WIDGET(self->clusters_box));
+	for (child
+	     = gtk_widget_get_first_child(GTK_WIDGET(self->clusters_box));
 	     child != NULL; child = gtk_widget_get_next_sibling(child)) {
 		card = gtk_flow_box_child_get_child(GTK_FLOW_BOX_CHILD(child));
 		if (g_str_equal(mlops_cluster_card_get_name(card), name)) {
@@ -71,14 +73,14 @@ static void
 overview_status_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsOverview) self = data;
-	struct mlops_error err       = { 0 };
+	struct mlops_error err        = { 0 };
 	Mlops__Response   *resp;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
 	if (resp == NULL) {
 		if (err.code != MLOPS_EUNREACHABLE) {
-			mlops_window_toast_error(
-			    self->win, "Could not read the daemon's status", &err);
+			mlops_window_toast_error(self->win,
+			    "Could not read the daemon's status", &err);
 		}
 		return;
 	}
@@ -112,7 +114,7 @@ static void
 overview_gpus_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsOverview) self = data;
-	struct mlops_error err       = { 0 };
+	struct mlops_error err        = { 0 };
 	Mlops__Response   *resp;
 
 	self->gpus_in_flight = FALSE;
@@ -131,11 +133,12 @@ overview_gpus_done(GObject *src, GAsyncResult *res, gpointer data)
 		/* A stale answer means the daemon is reading the cluster now:
 		 * ask once more when that read should be done. Once per
 		 * event, so this never turns into polling. */
-		if (stale && !self->gpus_followed_up && self->gpus_followup == 0) {
+		if (stale && !self->gpus_followed_up
+		    && self->gpus_followup == 0) {
 			self->gpus_followed_up = TRUE;
-			self->gpus_followup    = g_timeout_add_seconds(
-                            OVERVIEW_STALE_RETRY_S, overview_gpus_followup,
-                            g_object_ref(self));
+			self->gpus_followup
+			    = g_timeout_add_seconds(OVERVIEW_STALE_RETRY_S,
+			        overview_gpus_followup, g_object_ref(self));
 		}
 		mlops__response__free_unpacked(resp, NULL);
 	} else if (err.code != MLOPS_EUNREACHABLE) {
@@ -167,17 +170,18 @@ overview_fetch_gpus(MlopsOverview *self)
 	body.name            = "";
 	req.body_case        = MLOPS__REQUEST__BODY_CLUSTER_GPUS;
 	req.cluster_gpus     = &body;
-	mlops_connection_call(self->conn, &req, 60000, overview_gpus_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 60000, overview_gpus_done, g_object_ref(self));
 }
 
-/* ---- projects --------------------------------------------------------------- */
+/* ---- projects
+ * --------------------------------------------------------------- */
 
 static void
 overview_sync_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsOverview) self = data;
-	struct mlops_error err       = { 0 };
+	struct mlops_error err        = { 0 };
 	Mlops__Response   *resp;
 	g_autofree char   *text = NULL;
 	char               ref[128];
@@ -188,8 +192,7 @@ overview_sync_done(GObject *src, GAsyncResult *res, gpointer data)
 		    self->win, "Could not sync the project", &err);
 		return;
 	}
-	mlops_model_project_ref(
-	    ref, sizeof(ref), resp->project_sync->project);
+	mlops_model_project_ref(ref, sizeof(ref), resp->project_sync->project);
 	text = g_strdup_printf("Synced %s: %s%s",
 	    resp->project_sync->project->name, ref,
 	    resp->project_sync->project->dirty ? ", uncommitted changes" : "");
@@ -206,8 +209,8 @@ overview_sync_clicked(GtkButton *b, MlopsOverview *self)
 	body.name        = g_object_get_data(G_OBJECT(b), "mlops-project");
 	req.body_case    = MLOPS__REQUEST__BODY_PROJECT_SYNC;
 	req.project_sync = &body;
-	mlops_connection_call(self->conn, &req, 30000, overview_sync_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 30000, overview_sync_done, g_object_ref(self));
 }
 
 static GtkWidget *
@@ -251,14 +254,14 @@ overview_project_row(MlopsOverview *self, const Mlops__Project *p)
 	gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
 	g_object_set_data_full(
 	    G_OBJECT(b), "mlops-project", g_strdup(p->name), g_free);
-	g_signal_connect(b, "clicked", G_CALLBACK(overview_sync_clicked), self);
+	g_signal_connect(
+	    b, "clicked", G_CALLBACK(overview_sync_clicked), self);
 	adw_action_row_add_suffix(ADW_ACTION_ROW(row), b);
 	b = gtk_button_new_from_icon_name("media-playback-start-symbolic");
 	gtk_widget_set_tooltip_text(b, "Launch a job of this project");
 	gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
 	gtk_widget_add_css_class(b, "flat");
-	gtk_actionable_set_action_target(
-	    GTK_ACTIONABLE(b), "s", p->name);
+	gtk_actionable_set_action_target(GTK_ACTIONABLE(b), "s", p->name);
 	gtk_actionable_set_action_name(GTK_ACTIONABLE(b), "win.launch-for");
 	adw_action_row_add_suffix(ADW_ACTION_ROW(row), b);
 	adw_action_row_add_suffix(ADW_ACTION_ROW(row),
@@ -273,7 +276,7 @@ static void
 overview_projects_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsOverview) self = data;
-	struct mlops_error err       = { 0 };
+	struct mlops_error err        = { 0 };
 	Mlops__Response   *resp;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
@@ -297,8 +300,8 @@ overview_projects_done(GObject *src, GAsyncResult *res, gpointer data)
 	if (self->n_projects == 0) {
 		GtkWidget *row = adw_action_row_new();
 
-		adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row),
-		    "No projects yet");
+		adw_preferences_row_set_title(
+		    ADW_PREFERENCES_ROW(row), "No projects yet");
 		adw_action_row_set_subtitle(ADW_ACTION_ROW(row),
 		    "Add a git repository with the + button or “mlops project "
 		    "add PATH”");
@@ -335,7 +338,7 @@ static void
 overview_add_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsOverview) self = data;
-	struct mlops_error err       = { 0 };
+	struct mlops_error err        = { 0 };
 	Mlops__Response   *resp;
 	g_autofree char   *text = NULL;
 
@@ -355,10 +358,12 @@ static void
 overview_add_response(GtkNativeDialog *d, int response, MlopsOverview *self)
 {
 	if (response == GTK_RESPONSE_ACCEPT) {
-		g_autoptr(GFile) f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(d));
+		g_autoptr(GFile) f
+		    = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(d));
 		g_autofree char *path = f != NULL ? g_file_get_path(f) : NULL;
 		Mlops__Request   req  = MLOPS__REQUEST__INIT;
-		Mlops__ProjectAddRequest body = MLOPS__PROJECT_ADD_REQUEST__INIT;
+		Mlops__ProjectAddRequest body
+		    = MLOPS__PROJECT_ADD_REQUEST__INIT;
 
 		if (path != NULL) {
 			body.path       = path;
@@ -378,20 +383,20 @@ overview_add_clicked(GtkButton *b, MlopsOverview *self)
 	GtkFileChooserNative *d;
 
 	(void) b;
-	d = gtk_file_chooser_native_new("Add a Project",
-	    GTK_WINDOW(self->win), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-	    "_Add", "_Cancel");
+	d = gtk_file_chooser_native_new("Add a Project", GTK_WINDOW(self->win),
+	    GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Add", "_Cancel");
 	g_signal_connect(
 	    d, "response", G_CALLBACK(overview_add_response), self);
 	gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
 }
 
-/* ---- jobs ------------------------------------------------------------------------ */
+/* ---- jobs
+ * ------------------------------------------------------------------------ */
 
 static void
 overview_job_row_update(GObject *item, GParamSpec *pspec, GtkWidget *row)
 {
-	const Mlops__Job *j = mlops_job_row_get_job(MLOPS_JOB_ROW(item));
+	const Mlops__Job *j     = mlops_job_row_get_job(MLOPS_JOB_ROW(item));
 	GtkWidget        *badge = g_object_get_data(G_OBJECT(row), "badge");
 	g_autofree char  *title = NULL;
 	g_autofree char  *sub   = NULL;
@@ -401,8 +406,8 @@ overview_job_row_update(GObject *item, GParamSpec *pspec, GtkWidget *row)
 	title = g_strdup_printf("#%" G_GINT64_FORMAT "  %s", j->id,
 	    j->description[0] ? j->description : "(no description)");
 	mlops_model_job_gpus(gpus, sizeof(gpus), j);
-	mlops_model_duration(el, sizeof(el),
-	    mlops_model_job_elapsed(j, (int64_t) time(NULL)));
+	mlops_model_duration(
+	    el, sizeof(el), mlops_model_job_elapsed(j, (int64_t) time(NULL)));
 	sub = g_strdup_printf("%s · %s%s%s%s%s", j->project, j->cluster,
 	    gpus[0] ? " · " : "", gpus, el[0] ? " · " : "", el);
 	adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), title);
@@ -425,13 +430,14 @@ overview_job_row(gpointer item, gpointer data)
 	g_object_set_data(G_OBJECT(row), "mlops-job", item);
 	gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), TRUE);
 	overview_job_row_update(item, NULL, row);
-	g_signal_connect_object(item, "notify::job",
-	    G_CALLBACK(overview_job_row_update), row, 0);
+	g_signal_connect_object(
+	    item, "notify::job", G_CALLBACK(overview_job_row_update), row, 0);
 	return row;
 }
 
 static void
-overview_job_activated(GtkListBox *box, GtkListBoxRow *row, MlopsOverview *self)
+overview_job_activated(
+    GtkListBox *box, GtkListBoxRow *row, MlopsOverview *self)
 {
 	MlopsJobRow *item = g_object_get_data(G_OBJECT(row), "mlops-job");
 
@@ -455,8 +461,8 @@ overview_search_changed(GtkSearchEntry *e, MlopsOverview *self)
 {
 	g_free(self->search);
 	self->search = g_strdup(gtk_editable_get_text(GTK_EDITABLE(e)));
-	gtk_slice_list_model_set_size(self->slice,
-	    self->search[0] ? 50 : OVERVIEW_LATEST_JOBS);
+	gtk_slice_list_model_set_size(
+	    self->slice, self->search[0] ? 50 : OVERVIEW_LATEST_JOBS);
 	gtk_filter_changed(
 	    GTK_FILTER(self->job_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
@@ -465,7 +471,7 @@ static void
 overview_jobs_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsOverview) self = data;
-	struct mlops_error err       = { 0 };
+	struct mlops_error err        = { 0 };
 	Mlops__Response   *resp;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
@@ -491,11 +497,12 @@ overview_fetch_jobs(MlopsOverview *self)
 	body.limit    = OVERVIEW_FETCH_JOBS;
 	req.body_case = MLOPS__REQUEST__BODY_JOBS;
 	req.jobs      = &body;
-	mlops_connection_call(self->conn, &req, 15000, overview_jobs_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 15000, overview_jobs_done, g_object_ref(self));
 }
 
-/* ---- refresh and events ------------------------------------------------------------ */
+/* ---- refresh and events
+ * ------------------------------------------------------------ */
 
 void
 mlops_overview_refresh(MlopsOverview *self)
@@ -510,8 +517,8 @@ mlops_overview_refresh(MlopsOverview *self)
 	}
 	req.body_case = MLOPS__REQUEST__BODY_STATUS;
 	req.status    = &body;
-	mlops_connection_call(self->conn, &req, 15000, overview_status_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 15000, overview_status_done, g_object_ref(self));
 	self->gpus_followed_up = FALSE;
 	overview_fetch_gpus(self);
 	overview_fetch_projects(self);
@@ -535,7 +542,8 @@ overview_on_event(MlopsConnection *conn, gpointer evp, MlopsOverview *self)
 	case MLOPS__EVENT__BODY_CLUSTER:
 		if (ev->cluster != NULL && ev->cluster->status != NULL) {
 			mlops_cluster_card_set_status(
-			    overview_card(self, ev->cluster->status->name, TRUE),
+			    overview_card(
+			        self, ev->cluster->status->name, TRUE),
 			    ev->cluster->status);
 		}
 		self->gpus_followed_up = FALSE;
@@ -561,8 +569,8 @@ mlops_overview_setup(MlopsOverview *self, MlopsWindow *win)
 
 	self->win  = win;
 	self->conn = mlops_window_get_connection(win);
-	g_signal_connect_object(self->conn, "resync",
-	    G_CALLBACK(overview_on_resync), self, 0);
+	g_signal_connect_object(
+	    self->conn, "resync", G_CALLBACK(overview_on_resync), self, 0);
 	g_signal_connect_object(
 	    self->conn, "event", G_CALLBACK(overview_on_event), self, 0);
 
@@ -596,7 +604,8 @@ mlops_overview_count_clusters(MlopsOverview *self, guint *with_gpus)
 	guint      n = 0, g = 0;
 	GtkWidget *child;
 
-	for (child = gtk_widget_get_first_child(GTK_WIDGET(self->clusters_box));
+	for (child
+	     = gtk_widget_get_first_child(GTK_WIDGET(self->clusters_box));
 	     child != NULL; child = gtk_widget_get_next_sibling(child)) {
 		GtkWidget *card
 		    = gtk_flow_box_child_get_child(GTK_FLOW_BOX_CHILD(child));
@@ -618,8 +627,9 @@ mlops_overview_gpu_free(MlopsOverview *self, const char *cluster,
 {
 	GtkWidget *card = overview_card(self, cluster, FALSE);
 
-	return card != NULL ? mlops_cluster_card_get_free(card, partition, type)
-	                    : -1;
+	return card != NULL
+	    ? mlops_cluster_card_get_free(card, partition, type)
+	    : -1;
 }
 
 char *
@@ -628,7 +638,8 @@ mlops_overview_describe_projects(MlopsOverview *self)
 	return g_strdup(self->project_names->str);
 }
 
-/* ---- GObject ------------------------------------------------------------------------- */
+/* ---- GObject
+ * ------------------------------------------------------------------------- */
 
 static void
 mlops_overview_dispose(GObject *obj)

@@ -31,14 +31,14 @@ static void
 prefs_show_status(MlopsPreferences *self)
 {
 	MlopsConnection *c = mlops_application_get_connection(prefs_app());
-	g_autofree char *s = g_strdup_printf("%s — %s%s",
-	    mlops_connection_get_url(c),
-	    mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED
-	        ? "connected, mlopsd "
-	        : "not connected",
-	    mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED
-	        ? mlops_connection_get_server_version(c)
-	        : "");
+	g_autofree char *s
+	    = g_strdup_printf("%s — %s%s", mlops_connection_get_url(c),
+	        mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED
+	            ? "connected, mlopsd "
+	            : "not connected",
+	        mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED
+	            ? mlops_connection_get_server_version(c)
+	            : "");
 
 	adw_action_row_set_subtitle(self->status_row, s);
 }
@@ -83,7 +83,8 @@ mlops_preferences_class_init(MlopsPreferencesClass *klass)
 	gtk_widget_class_bind_template_child(wc, MlopsPreferences, ca_row);
 	gtk_widget_class_bind_template_child(wc, MlopsPreferences, cert_row);
 	gtk_widget_class_bind_template_child(wc, MlopsPreferences, key_row);
-	gtk_widget_class_bind_template_child(wc, MlopsPreferences, apply_button);
+	gtk_widget_class_bind_template_child(
+	    wc, MlopsPreferences, apply_button);
 }
 
 static void
@@ -97,8 +98,8 @@ mlops_preferences_init(MlopsPreferences *self)
 	gtk_switch_set_active(self->autostart_switch, o.autostart);
 	gtk_editable_set_text(
 	    GTK_EDITABLE(self->ca_row), o.tls_ca_file ? o.tls_ca_file : "");
-	gtk_editable_set_text(
-	    GTK_EDITABLE(self->cert_row), o.tls_cert_file ? o.tls_cert_file : "");
+	gtk_editable_set_text(GTK_EDITABLE(self->cert_row),
+	    o.tls_cert_file ? o.tls_cert_file : "");
 	gtk_editable_set_text(
 	    GTK_EDITABLE(self->key_row), o.tls_key_file ? o.tls_key_file : "");
 	prefs_show_status(self);

@@ -10,8 +10,8 @@
 G_BEGIN_DECLS
 
 #define MLOPS_TYPE_PREFERENCES (mlops_preferences_get_type())
-G_DECLARE_FINAL_TYPE(MlopsPreferences, mlops_preferences, MLOPS,
-    PREFERENCES, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE(MlopsPreferences, mlops_preferences, MLOPS, PREFERENCES,
+    AdwPreferencesWindow)
 
 MlopsPreferences *mlops_preferences_new(GtkWindow *parent);
 

@@ -39,7 +39,8 @@ struct _MlopsProjectPage {
 
 G_DEFINE_FINAL_TYPE(MlopsProjectPage, mlops_project_page, ADW_TYPE_BIN)
 
-/* ---- the project ------------------------------------------------------------ */
+/* ---- the project
+ * ------------------------------------------------------------ */
 
 static void
 project_grid_add(GtkGrid *g, int row, const char *key, const char *value)
@@ -73,12 +74,12 @@ static void
 project_show_data(MlopsProjectPage *self, const Mlops__Project *p)
 {
 	const Mlops__ProjectConfig *c = p->config;
-	char             ref[128], ahead[64], when[32];
-	g_autofree char *head  = NULL;
-	g_autofree char *state = NULL;
-	g_autofree char *ovr   = NULL;
-	g_autofree char *env   = NULL;
-	int              r     = 0;
+	char                        ref[128], ahead[64], when[32];
+	g_autofree char            *head  = NULL;
+	g_autofree char            *state = NULL;
+	g_autofree char            *ovr   = NULL;
+	g_autofree char            *env   = NULL;
+	int                         r     = 0;
 
 	gtk_label_set_text(self->title_label, p->name);
 	gtk_label_set_text(self->path_label, p->path);
@@ -86,16 +87,16 @@ project_show_data(MlopsProjectPage *self, const Mlops__Project *p)
 	mlops_util_remove_children(self->git_badges);
 	mlops_model_project_ref(ref, sizeof(ref), p);
 	mlops_model_project_ahead(ahead, sizeof(ahead), p);
-	head = p->head_subject[0] ? g_strdup_printf("%s — %s", ref,
-	                                p->head_subject)
-	                          : g_strdup(ref);
+	head = p->head_subject[0]
+	    ? g_strdup_printf("%s — %s", ref, p->head_subject)
+	    : g_strdup(ref);
 	project_grid_add(self->git_grid, r++, "HEAD", head);
 	project_grid_add(self->git_grid, r++, "Origin", p->origin_url);
 	if (p->ahead < 0) {
 		state = g_strdup("no upstream branch");
 	} else {
-		state = g_strdup_printf("%s%s", p->upstream,
-		    ahead[0] ? "" : " (in step)");
+		state = g_strdup_printf(
+		    "%s%s", p->upstream, ahead[0] ? "" : " (in step)");
 	}
 	project_grid_add(self->git_grid, r++, "Upstream", state);
 	mlops_model_time(when, sizeof(when), p->synced_at);
@@ -127,26 +128,29 @@ project_show_data(MlopsProjectPage *self, const Mlops__Project *p)
 	gtk_label_set_text(self->config_title,
 	    c->file_present ? ".mlops-config.yaml"
 	                    : ".mlops-config.yaml (absent: defaults)");
-	project_grid_add(self->config_grid, r++, "Train script", c->train_script);
+	project_grid_add(
+	    self->config_grid, r++, "Train script", c->train_script);
 	project_grid_add(self->config_grid, r++, "Conda env", c->conda_env);
 	project_grid_add(self->config_grid, r++, "Code sync", c->code_sync);
 	project_grid_add(
 	    self->config_grid, r++, "Hydra config", c->hydra_config_dir);
-	ovr = mlops_util_join(c->default_overrides, c->n_default_overrides, " ");
+	ovr = mlops_util_join(
+	    c->default_overrides, c->n_default_overrides, " ");
 	project_grid_add(self->config_grid, r++, "Default overrides", ovr);
 	{
 		GString *s = g_string_new("");
 
 		for (size_t i = 0; i < c->n_env; i++) {
-			g_string_append_printf(s, "%s%s", i ? ", " : "",
-			    c->env[i]->name);
+			g_string_append_printf(
+			    s, "%s%s", i ? ", " : "", c->env[i]->name);
 		}
 		env = g_string_free(s, FALSE);
 	}
 	project_grid_add(self->config_grid, r++, "Environment", env);
 	if (c->install_editable) {
 		project_grid_add(self->config_grid, r++, "Installs",
-		    c->package_name[0] ? c->package_name : "the project (pip -e)");
+		    c->package_name[0] ? c->package_name
+		                       : "the project (pip -e)");
 	}
 }
 
@@ -154,8 +158,8 @@ static void
 project_show_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsProjectPage) self = data;
-	struct mlops_error err          = { 0 };
-	Mlops__Response   *resp;
+	struct mlops_error         err   = { 0 };
+	Mlops__Response           *resp;
 	const Mlops__ProjectReply *r;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
@@ -202,8 +206,8 @@ project_fetch(MlopsProjectPage *self, gboolean sync)
 		req.body_case    = MLOPS__REQUEST__BODY_PROJECT_SHOW;
 		req.project_show = &show;
 	}
-	mlops_connection_call(self->conn, &req, 30000, project_show_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 30000, project_show_done, g_object_ref(self));
 }
 
 static void
@@ -213,14 +217,15 @@ project_sync_clicked(GtkButton *b, MlopsProjectPage *self)
 	project_fetch(self, TRUE);
 }
 
-/* ---- jobs ------------------------------------------------------------------- */
+/* ---- jobs
+ * ------------------------------------------------------------------- */
 
 static void
 project_update_count(MlopsProjectPage *self)
 {
-	guint            n = g_list_model_get_n_items(G_LIST_MODEL(self->filtered));
-	g_autofree char *t = g_strdup_printf(
-	    "%u job%s shown", n, n == 1 ? "" : "s");
+	guint n = g_list_model_get_n_items(G_LIST_MODEL(self->filtered));
+	g_autofree char *t
+	    = g_strdup_printf("%u job%s shown", n, n == 1 ? "" : "s");
 
 	gtk_label_set_text(self->count_label, t);
 }
@@ -229,14 +234,14 @@ static void
 project_jobs_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(MlopsProjectPage) self = data;
-	struct mlops_error err          = { 0 };
+	struct mlops_error err           = { 0 };
 	Mlops__Response   *resp;
 
 	resp = mlops_connection_call_finish(MLOPS_CONNECTION(src), res, &err);
 	if (resp == NULL) {
 		if (err.code != MLOPS_EUNREACHABLE) {
-			mlops_window_toast_error(
-			    self->win, "Could not list the project's jobs", &err);
+			mlops_window_toast_error(self->win,
+			    "Could not list the project's jobs", &err);
 		}
 		return;
 	}
@@ -260,8 +265,8 @@ project_fetch_jobs(MlopsProjectPage *self)
 	body.limit    = PROJECT_JOBS_LIMIT;
 	req.body_case = MLOPS__REQUEST__BODY_JOBS;
 	req.jobs      = &body;
-	mlops_connection_call(self->conn, &req, 15000, project_jobs_done,
-	    g_object_ref(self));
+	mlops_connection_call(
+	    self->conn, &req, 15000, project_jobs_done, g_object_ref(self));
 }
 
 static gboolean
@@ -277,7 +282,8 @@ project_filter(gpointer item, gpointer data)
 static void
 project_refilter(MlopsProjectPage *self)
 {
-	gtk_filter_changed(GTK_FILTER(self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+	gtk_filter_changed(
+	    GTK_FILTER(self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 	project_update_count(self);
 }
 
@@ -302,7 +308,8 @@ project_state_changed(GObject *dd, GParamSpec *pspec, MlopsProjectPage *self)
 	project_refilter(self);
 }
 
-/* ---- the column view ------------------------------------------------------------- */
+/* ---- the column view
+ * ------------------------------------------------------------- */
 
 enum project_col {
 	COL_ID,
@@ -332,9 +339,9 @@ project_cell_update(GObject *item, GParamSpec *pspec, GtkWidget *w)
 		break;
 	case COL_STATE:
 		mlops_util_badge_set(w, j->state);
-		gtk_widget_set_tooltip_text(
-		    w, j->reason[0] && g_strcmp0(j->reason, "None") ? j->reason
-		                                                    : NULL);
+		gtk_widget_set_tooltip_text(w,
+		    j->reason[0] && g_strcmp0(j->reason, "None") ? j->reason
+		                                                 : NULL);
 		break;
 	case COL_DESCRIPTION:
 		gtk_label_set_text(GTK_LABEL(w), j->description);
@@ -350,7 +357,8 @@ project_cell_update(GObject *item, GParamSpec *pspec, GtkWidget *w)
 		    GTK_LABEL(w), mlops_model_job_gpus(buf, sizeof(buf), j));
 		break;
 	case COL_NODES:
-		g_snprintf(buf, sizeof(buf), "%d", j->nodes > 0 ? j->nodes : 1);
+		g_snprintf(
+		    buf, sizeof(buf), "%d", j->nodes > 0 ? j->nodes : 1);
 		gtk_label_set_text(GTK_LABEL(w), buf);
 		break;
 	case COL_SUBMITTED:
@@ -364,8 +372,8 @@ project_cell_update(GObject *item, GParamSpec *pspec, GtkWidget *w)
 		break;
 	case COL_WANDB:
 		gtk_widget_set_visible(w, j->wandb_url[0] != '\0');
-		g_object_set_data_full(G_OBJECT(w), "mlops-url",
-		    g_strdup(j->wandb_url), g_free);
+		g_object_set_data_full(
+		    G_OBJECT(w), "mlops-url", g_strdup(j->wandb_url), g_free);
 		break;
 	}
 }
@@ -377,8 +385,8 @@ project_wandb_clicked(GtkButton *b, gpointer data)
 
 	(void) data;
 	if (url != NULL && *url) {
-		gtk_show_uri(GTK_WINDOW(gtk_widget_get_root(GTK_WIDGET(b))), url,
-		    GDK_CURRENT_TIME);
+		gtk_show_uri(GTK_WINDOW(gtk_widget_get_root(GTK_WIDGET(b))),
+		    url, GDK_CURRENT_TIME);
 	}
 }
 
@@ -394,7 +402,8 @@ project_cell_setup(GtkSignalListItemFactory *f, GtkListItem *li, gpointer d)
 	} else if (col == COL_WANDB) {
 		w = gtk_button_new_with_label("WandB");
 		gtk_widget_add_css_class(w, "flat");
-		gtk_widget_set_tooltip_text(w, "Open the run in Weights & Biases");
+		gtk_widget_set_tooltip_text(
+		    w, "Open the run in Weights & Biases");
 		g_signal_connect(
 		    w, "clicked", G_CALLBACK(project_wandb_clicked), NULL);
 	} else {
@@ -425,13 +434,12 @@ project_cell_bind(GtkSignalListItemFactory *f, GtkListItem *li, gpointer d)
 }
 
 static void
-project_cell_unbind(
-    GtkSignalListItemFactory *f, GtkListItem *li, gpointer d)
+project_cell_unbind(GtkSignalListItemFactory *f, GtkListItem *li, gpointer d)
 {
 	GtkWidget *w    = gtk_list_item_get_child(li);
 	GObject   *item = gtk_list_item_get_item(li);
 	gulong     id   = GPOINTER_TO_SIZE(
-            g_object_get_data(G_OBJECT(w), "mlops-handler"));
+	          g_object_get_data(G_OBJECT(w), "mlops-handler"));
 
 	(void) f;
 	(void) d;
@@ -445,7 +453,7 @@ static void
 project_add_column(MlopsProjectPage *self, const char *title,
     enum project_col col, int fixed_width, gboolean expand)
 {
-	GtkListItemFactory *f = gtk_signal_list_item_factory_new();
+	GtkListItemFactory  *f = gtk_signal_list_item_factory_new();
 	GtkColumnViewColumn *c;
 
 	g_signal_connect(
@@ -476,7 +484,8 @@ project_job_activated(GtkColumnView *v, guint pos, MlopsProjectPage *self)
 	}
 }
 
-/* ---- public ------------------------------------------------------------------- */
+/* ---- public
+ * ------------------------------------------------------------------- */
 
 void
 mlops_project_page_show(MlopsProjectPage *self, const char *name)
@@ -520,9 +529,11 @@ mlops_project_page_set_filter(
 {
 	gtk_editable_set_text(GTK_EDITABLE(self->search_entry), search);
 	for (size_t i = 0; i < mlops_model_n_state_choices; i++) {
-		if (g_ascii_strcasecmp(mlops_model_state_choices[i].value, state)
+		if (g_ascii_strcasecmp(
+		        mlops_model_state_choices[i].value, state)
 		    == 0) {
-			gtk_drop_down_set_selected(self->state_dropdown, (guint) i);
+			gtk_drop_down_set_selected(
+			    self->state_dropdown, (guint) i);
 		}
 	}
 	/* The entry reports changes after a delay; apply now. */
@@ -558,7 +569,8 @@ project_on_event(MlopsConnection *conn, gpointer evp, MlopsProjectPage *self)
 	(void) conn;
 	if (ev->body_case == MLOPS__EVENT__BODY_PROJECT && ev->project != NULL
 	    && g_strcmp0(ev->project->name, self->name) == 0
-	    && ev->project->change != MLOPS__PROJECT_CHANGE__PROJECT_CHANGE_REMOVED) {
+	    && ev->project->change
+	        != MLOPS__PROJECT_CHANGE__PROJECT_CHANGE_REMOVED) {
 		project_fetch(self, FALSE);
 	}
 	if (ev->body_case == MLOPS__EVENT__BODY_JOB) {
@@ -574,21 +586,21 @@ mlops_project_page_setup(MlopsProjectPage *self, MlopsWindow *win)
 
 	self->win  = win;
 	self->conn = mlops_window_get_connection(win);
-	g_signal_connect_object(self->conn, "resync",
-	    G_CALLBACK(project_on_resync), self, 0);
+	g_signal_connect_object(
+	    self->conn, "resync", G_CALLBACK(project_on_resync), self, 0);
 	g_signal_connect_object(
 	    self->conn, "event", G_CALLBACK(project_on_event), self, 0);
 	self->filter   = gtk_custom_filter_new(project_filter, self, NULL);
 	self->filtered = gtk_filter_list_model_new(
 	    g_object_ref(mlops_window_get_jobs(win)),
 	    GTK_FILTER(g_object_ref(self->filter)));
-	sel = gtk_no_selection_new(
-	    G_LIST_MODEL(g_object_ref(self->filtered)));
+	sel = gtk_no_selection_new(G_LIST_MODEL(g_object_ref(self->filtered)));
 	gtk_column_view_set_model(self->job_view, GTK_SELECTION_MODEL(sel));
 	g_object_unref(sel);
 }
 
-/* ---- GObject ----------------------------------------------------------------- */
+/* ---- GObject
+ * ----------------------------------------------------------------- */
 
 static void
 mlops_project_page_dispose(GObject *obj)
@@ -625,20 +637,24 @@ mlops_project_page_class_init(MlopsProjectPageClass *klass)
 	oc->finalize = mlops_project_page_finalize;
 	gtk_widget_class_set_template_from_resource(
 	    wc, "/org/mlops/MissionControl/mlops-project-page.ui");
-	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, title_label);
+	gtk_widget_class_bind_template_child(
+	    wc, MlopsProjectPage, title_label);
 	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, path_label);
-	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, sync_button);
+	gtk_widget_class_bind_template_child(
+	    wc, MlopsProjectPage, sync_button);
 	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, git_badges);
 	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, git_grid);
 	gtk_widget_class_bind_template_child(
 	    wc, MlopsProjectPage, config_title);
-	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, config_grid);
+	gtk_widget_class_bind_template_child(
+	    wc, MlopsProjectPage, config_grid);
 	gtk_widget_class_bind_template_child(
 	    wc, MlopsProjectPage, search_entry);
 	gtk_widget_class_bind_template_child(
 	    wc, MlopsProjectPage, state_dropdown);
 	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, job_view);
-	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, count_label);
+	gtk_widget_class_bind_template_child(
+	    wc, MlopsProjectPage, count_label);
 }
 
 static void
@@ -650,7 +666,8 @@ mlops_project_page_init(MlopsProjectPage *self)
 	self->search = g_strdup("");
 	self->state  = g_strdup("");
 	for (size_t i = 0; i < mlops_model_n_state_choices; i++) {
-		gtk_string_list_append(states, mlops_model_state_choices[i].label);
+		gtk_string_list_append(
+		    states, mlops_model_state_choices[i].label);
 	}
 	gtk_drop_down_set_model(self->state_dropdown, G_LIST_MODEL(states));
 	g_object_unref(states);

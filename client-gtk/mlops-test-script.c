@@ -39,8 +39,8 @@
 #include "mlops-project-page.h"
 #include "mlops-test-script.h"
 
-#define SCRIPT_TICK_MS     100
-#define SCRIPT_DEFAULT_S   30
+#define SCRIPT_TICK_MS   100
+#define SCRIPT_DEFAULT_S 30
 
 struct script_step {
 	int    line;
@@ -74,10 +74,11 @@ script_step_clear(gpointer p)
 	g_strfreev(((struct script_step *) p)->argv);
 }
 
-/* ---- helpers ----------------------------------------------------------------- */
+/* ---- helpers
+ * ----------------------------------------------------------------- */
 
-static enum script_rc
-script_fail(MlopsTestScript *self, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static enum script_rc script_fail(MlopsTestScript *self, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
 
 static enum script_rc
 script_fail(MlopsTestScript *self, const char *fmt, ...)
@@ -93,8 +94,8 @@ script_fail(MlopsTestScript *self, const char *fmt, ...)
 
 /* The word at `i` with $JOB replaced, or `def`. Caller frees. */
 static char *
-script_arg(MlopsTestScript *self, const struct script_step *s, int i,
-    const char *def)
+script_arg(
+    MlopsTestScript *self, const struct script_step *s, int i, const char *def)
 {
 	g_autofree char *job = NULL;
 	GString         *out;
@@ -137,14 +138,14 @@ script_front(MlopsTestScript *self)
 static gboolean
 script_screenshot(GtkWidget *w, const char *path, GError **error)
 {
-	GdkPaintable *p      = gtk_widget_paintable_new(w);
-	int           width  = gtk_widget_get_width(w);
-	int           height = gtk_widget_get_height(w);
-	GtkSnapshot  *snap   = gtk_snapshot_new();
+	GdkPaintable  *p      = gtk_widget_paintable_new(w);
+	int            width  = gtk_widget_get_width(w);
+	int            height = gtk_widget_get_height(w);
+	GtkSnapshot   *snap   = gtk_snapshot_new();
 	GskRenderNode *node;
-	GskRenderer  *r;
-	GdkTexture   *tex;
-	gboolean      ok;
+	GskRenderer   *r;
+	GdkTexture    *tex;
+	gboolean       ok;
 
 	gdk_paintable_snapshot(p, snap, width, height);
 	node = gtk_snapshot_free_to_node(snap);
@@ -170,8 +171,8 @@ script_screenshot(GtkWidget *w, const char *path, GError **error)
 static gboolean
 script_activate(MlopsTestScript *self, const char *name, const char *arg)
 {
-	GtkWidget          *target = GTK_WIDGET(self->win);
-	g_autoptr(GVariant) param  = NULL;
+	GtkWidget *target         = GTK_WIDGET(self->win);
+	g_autoptr(GVariant) param = NULL;
 
 	if (g_str_has_prefix(name, "launch.")) {
 		target = mlops_window_get_launch_dialog(self->win);
@@ -188,10 +189,10 @@ script_activate(MlopsTestScript *self, const char *name, const char *arg)
 		gint64 v = g_ascii_strtoll(arg, &end, 10);
 
 		param = g_variant_ref_sink(*end == '\0' && *arg != '\0'
-		        && !g_str_equal(name, "win.show-project")
-		        && !g_str_equal(name, "win.launch-for")
-		    ? g_variant_new_int64(v)
-		    : g_variant_new_string(arg));
+		            && !g_str_equal(name, "win.show-project")
+		            && !g_str_equal(name, "win.launch-for")
+		        ? g_variant_new_int64(v)
+		        : g_variant_new_string(arg));
 	}
 	if (g_str_has_prefix(name, "app.")) {
 		g_action_group_activate_action(
@@ -201,24 +202,25 @@ script_activate(MlopsTestScript *self, const char *name, const char *arg)
 	return gtk_widget_activate_action_variant(target, name, param);
 }
 
-/* ---- steps ---------------------------------------------------------------------- */
+/* ---- steps
+ * ---------------------------------------------------------------------- */
 
 static enum script_rc
 script_run_step(MlopsTestScript *self, const struct script_step *s)
 {
-	const char        *cmd  = s->argv[0];
-	MlopsConnection   *conn = mlops_window_get_connection(self->win);
-	GtkWidget         *dlg  = mlops_window_get_launch_dialog(self->win);
-	MlopsOverview     *ov   = MLOPS_OVERVIEW(
-            mlops_window_get_page(self->win, "overview"));
-	MlopsProjectPage  *pp   = MLOPS_PROJECT_PAGE(
-            mlops_window_get_page(self->win, "project"));
-	MlopsJobPage      *jp   = MLOPS_JOB_PAGE(
-            mlops_window_get_page(self->win, "job"));
-	g_autofree char   *a1   = script_arg(self, s, 1, NULL);
-	g_autofree char   *a2   = script_arg(self, s, 2, NULL);
-	gboolean           ok   = FALSE;
-	double             to;
+	const char      *cmd  = s->argv[0];
+	MlopsConnection *conn = mlops_window_get_connection(self->win);
+	GtkWidget       *dlg  = mlops_window_get_launch_dialog(self->win);
+	MlopsOverview   *ov
+	    = MLOPS_OVERVIEW(mlops_window_get_page(self->win, "overview"));
+	MlopsProjectPage *pp
+	    = MLOPS_PROJECT_PAGE(mlops_window_get_page(self->win, "project"));
+	MlopsJobPage *jp
+	    = MLOPS_JOB_PAGE(mlops_window_get_page(self->win, "job"));
+	g_autofree char *a1 = script_arg(self, s, 1, NULL);
+	g_autofree char *a2 = script_arg(self, s, 2, NULL);
+	gboolean         ok = FALSE;
+	double           to;
 
 	if (g_str_equal(cmd, "wait-connected")
 	    || g_str_equal(cmd, "wait-disconnected")) {
@@ -237,14 +239,16 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 	}
 	if (g_str_equal(cmd, "wait-clusters")) {
 		guint want = a1 ? (guint) atoi(a1) : 1, gpus = 0;
-		guint n    = mlops_overview_count_clusters(ov, &gpus);
+		guint n = mlops_overview_count_clusters(ov, &gpus);
 
 		if (n >= want && gpus >= want) {
-			g_print("# %u clusters shown, %u with GPU lines\n", n, gpus);
+			g_print("# %u clusters shown, %u with GPU lines\n", n,
+			    gpus);
 			return STEP_DONE;
 		}
 		if (script_timed_out(self, script_timeout(self, s, 2))) {
-			return script_fail(self, "%u clusters, %u with GPUs", n, gpus);
+			return script_fail(
+			    self, "%u clusters, %u with GPUs", n, gpus);
 		}
 		return STEP_WAIT;
 	}
@@ -270,24 +274,28 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 			return STEP_DONE;
 		}
 		if (script_timed_out(self, script_timeout(self, s, 5))) {
-			return script_fail(self, "the card shows %d free", free_now);
+			return script_fail(
+			    self, "the card shows %d free", free_now);
 		}
 		return STEP_WAIT;
 	}
 	if (g_str_equal(cmd, "action")) {
 		if (a1 == NULL || !script_activate(self, a1, a2)) {
-			return script_fail(self, "no action %s here", a1 ? a1 : "");
+			return script_fail(
+			    self, "no action %s here", a1 ? a1 : "");
 		}
 		return STEP_DONE;
 	}
 	if (g_str_equal(cmd, "wait-launch-ready")) {
 		if (dlg != NULL
-		    && mlops_launch_dialog_is_ready(MLOPS_LAUNCH_DIALOG(dlg))) {
+		    && mlops_launch_dialog_is_ready(
+		        MLOPS_LAUNCH_DIALOG(dlg))) {
 			return STEP_DONE;
 		}
 		if (script_timed_out(self, script_timeout(self, s, 1))) {
-			return script_fail(self, dlg ? "the form is not filled"
-			                             : "no Launch dialog");
+			return script_fail(self,
+			    dlg ? "the form is not filled"
+			        : "no Launch dialog");
 		}
 		return STEP_WAIT;
 	}
@@ -301,35 +309,40 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 		return STEP_DONE;
 	}
 	if (g_str_equal(cmd, "wait-preview")) {
-		const char *p = dlg ? mlops_launch_dialog_get_preview(
-		                          MLOPS_LAUNCH_DIALOG(dlg))
-		                    : NULL;
+		const char *p = dlg
+		    ? mlops_launch_dialog_get_preview(MLOPS_LAUNCH_DIALOG(dlg))
+		    : NULL;
 
 		if (p != NULL && *p != '\0') {
 			g_print("# previewed script: %zu bytes\n", strlen(p));
 			return STEP_DONE;
 		}
 		{
-			const char *f = NULL, *m = dlg
+			const char *f = NULL,
+			           *m = dlg
 			    ? mlops_launch_dialog_get_field_error(
-			          MLOPS_LAUNCH_DIALOG(dlg), &f)
+			        MLOPS_LAUNCH_DIALOG(dlg), &f)
 			    : NULL;
 
-			/* The daemon answered with an error: no need to wait. */
-			if ((m != NULL && mlops_launch_dialog_is_ready(
-			                      MLOPS_LAUNCH_DIALOG(dlg)))
-			    || script_timed_out(self, script_timeout(self, s, 1))) {
+			/* The daemon answered with an error: no need to wait.
+			 */
+			if ((m != NULL
+			        && mlops_launch_dialog_is_ready(
+			            MLOPS_LAUNCH_DIALOG(dlg)))
+			    || script_timed_out(
+			        self, script_timeout(self, s, 1))) {
 				return script_fail(self, "no preview (%s%s%s)",
-				    f ? f : "", f && *f ? ": " : "", m ? m : "-");
+				    f ? f : "", f && *f ? ": " : "",
+				    m ? m : "-");
 			}
 		}
 		return STEP_WAIT;
 	}
 	if (g_str_equal(cmd, "wait-field-error")) {
-		const char *f = NULL, *m = dlg
-		    ? mlops_launch_dialog_get_field_error(
-		          MLOPS_LAUNCH_DIALOG(dlg), &f)
-		    : NULL;
+		const char *f = NULL,
+		           *m = dlg ? mlops_launch_dialog_get_field_error(
+		                    MLOPS_LAUNCH_DIALOG(dlg), &f)
+		                    : NULL;
 
 		if (m != NULL && g_strcmp0(f, a1) == 0) {
 			g_print("# field %s marked: %s\n", f, m);
@@ -343,23 +356,29 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 	}
 	if (g_str_equal(cmd, "wait-launched")) {
 		if (dlg == NULL
-		    && g_str_equal(mlops_window_get_page_name(self->win), "job")
+		    && g_str_equal(
+		        mlops_window_get_page_name(self->win), "job")
 		    && mlops_job_page_get_id(jp) > 0) {
 			self->job = mlops_job_page_get_id(jp);
-			g_print("# launched job %" G_GINT64_FORMAT "\n", self->job);
+			g_print("# launched job %" G_GINT64_FORMAT "\n",
+			    self->job);
 			return STEP_DONE;
 		}
 		{
-			const char *f = NULL, *m = dlg
+			const char *f = NULL,
+			           *m = dlg
 			    ? mlops_launch_dialog_get_field_error(
-			          MLOPS_LAUNCH_DIALOG(dlg), &f)
+			        MLOPS_LAUNCH_DIALOG(dlg), &f)
 			    : NULL;
 
-			if ((m != NULL && mlops_launch_dialog_is_ready(
-			                      MLOPS_LAUNCH_DIALOG(dlg)))
-			    || script_timed_out(self, script_timeout(self, s, 1))) {
-				return script_fail(self, "not launched (%s%s%s)",
-				    f ? f : "", f && *f ? ": " : "", m ? m : "-");
+			if ((m != NULL
+			        && mlops_launch_dialog_is_ready(
+			            MLOPS_LAUNCH_DIALOG(dlg)))
+			    || script_timed_out(
+			        self, script_timeout(self, s, 1))) {
+				return script_fail(self,
+				    "not launched (%s%s%s)", f ? f : "",
+				    f && *f ? ": " : "", m ? m : "-");
 			}
 		}
 		return STEP_WAIT;
@@ -377,7 +396,8 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 	}
 	if (g_str_equal(cmd, "wait-log")) {
 		if (mlops_job_page_log_settled(jp)) {
-			g_print("# log: %s\n", mlops_job_page_get_log_status(jp));
+			g_print(
+			    "# log: %s\n", mlops_job_page_get_log_status(jp));
 			return STEP_DONE;
 		}
 		if (script_timed_out(self, script_timeout(self, s, 1))) {
@@ -392,8 +412,9 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 			return STEP_DONE;
 		}
 		if (script_timed_out(self, script_timeout(self, s, 2))) {
-			return script_fail(self, "the log shows %zu bytes (%s)",
-			    strlen(text), mlops_job_page_get_log_status(jp));
+			return script_fail(self,
+			    "the log shows %zu bytes (%s)", strlen(text),
+			    mlops_job_page_get_log_status(jp));
 		}
 		return STEP_WAIT;
 	}
@@ -423,7 +444,8 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 	}
 	if (g_str_equal(cmd, "wait-toast")) {
 		if (a1 != NULL
-		    && strstr(mlops_window_get_toast_log(self->win), a1) != NULL) {
+		    && strstr(mlops_window_get_toast_log(self->win), a1)
+		        != NULL) {
 			return STEP_DONE;
 		}
 		if (script_timed_out(self, script_timeout(self, s, 2))) {
@@ -434,7 +456,8 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 	}
 	if (g_str_equal(cmd, "screenshot")) {
 		g_autoptr(GError) error = NULL;
-		g_autofree char *name   = g_strdup_printf("%s.png", a1 ? a1 : "shot");
+		g_autofree char *name
+		    = g_strdup_printf("%s.png", a1 ? a1 : "shot");
 		g_autofree char *path
 		    = g_build_filename(self->shot_dir, name, NULL);
 
@@ -453,16 +476,17 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 		g_auto(GStrv) acts = gtk_application_get_actions_for_accel(
 		    GTK_APPLICATION(self->app), a1 ? a1 : "");
 
-		if (a2 != NULL && acts != NULL && g_strv_contains(
-		        (const char *const *) acts, a2)) {
+		if (a2 != NULL && acts != NULL
+		    && g_strv_contains((const char *const *) acts, a2)) {
 			return STEP_DONE;
 		}
-		return script_fail(self, "%s is not bound to %s", a1 ? a1 : "",
-		    a2 ? a2 : "");
+		return script_fail(
+		    self, "%s is not bound to %s", a1 ? a1 : "", a2 ? a2 : "");
 	}
 	if (g_str_equal(cmd, "touch")) {
 		if (a1 == NULL || !g_file_set_contents(a1, "", 0, NULL)) {
-			return script_fail(self, "cannot touch %s", a1 ? a1 : "");
+			return script_fail(
+			    self, "cannot touch %s", a1 ? a1 : "");
 		}
 		return STEP_DONE;
 	}
@@ -490,14 +514,14 @@ static void
 script_finish(MlopsTestScript *self)
 {
 	const char *last = NULL;
-	guint n = mlops_application_get_notifications(self->app, &last);
+	guint       n = mlops_application_get_notifications(self->app, &last);
 
 	g_print("# notifications sent: %u%s%s\n", n, last ? ", last: " : "",
 	    last ? last : "");
 	g_print("# toasts:\n");
 	{
-		g_auto(GStrv) lines
-		    = g_strsplit(mlops_window_get_toast_log(self->win), "\n", -1);
+		g_auto(GStrv) lines = g_strsplit(
+		    mlops_window_get_toast_log(self->win), "\n", -1);
 
 		for (char **l = lines; *l != NULL; l++) {
 			if (**l != '\0') {
@@ -505,7 +529,8 @@ script_finish(MlopsTestScript *self)
 			}
 		}
 	}
-	g_print("gtk script: %u passed, %u failed\n", self->passed, self->failed);
+	g_print(
+	    "gtk script: %u passed, %u failed\n", self->passed, self->failed);
 	mlops_application_set_exit_status(self->app, self->failed > 0 ? 1 : 0);
 	g_application_quit(G_APPLICATION(self->app));
 }
@@ -523,8 +548,8 @@ script_tick(gpointer data)
 		script_finish(self);
 		return G_SOURCE_REMOVE;
 	}
-	s    = &g_array_index(self->steps, struct script_step, self->cur);
-	rc   = script_run_step(self, s);
+	s  = &g_array_index(self->steps, struct script_step, self->cur);
+	rc = script_run_step(self, s);
 	if (rc == STEP_WAIT) {
 		return G_SOURCE_CONTINUE;
 	}
@@ -533,11 +558,12 @@ script_tick(gpointer data)
 		self->passed++;
 		g_print("ok - %s\n", text);
 	} else {
-		g_autofree char *path = g_build_filename(
-		    self->shot_dir, "failure.png", NULL);
+		g_autofree char *path
+		    = g_build_filename(self->shot_dir, "failure.png", NULL);
 
 		self->failed++;
-		g_print("not ok - %s (line %d): %s\n", text, s->line, self->why);
+		g_print(
+		    "not ok - %s (line %d): %s\n", text, s->line, self->why);
 		script_screenshot(script_front(self), path, NULL);
 		/* The steps after a failure depend on it: stop here. */
 		self->cur = self->steps->len;
@@ -559,7 +585,7 @@ mlops_test_script_start(MlopsTestScript *self)
 	g_print("# mlops-gtk test script: %u steps, screenshots in %s\n",
 	    self->steps->len, self->shot_dir);
 	self->step_started = g_get_monotonic_time();
-	self->tick = g_timeout_add(SCRIPT_TICK_MS, script_tick, self);
+	self->tick         = g_timeout_add(SCRIPT_TICK_MS, script_tick, self);
 }
 
 MlopsTestScript *
@@ -567,9 +593,9 @@ mlops_test_script_new(MlopsApplication *app, MlopsWindow *win,
     const char *path, const char *shot_dir, GError **error)
 {
 	MlopsTestScript *self;
-	g_autofree char *text  = NULL;
-	g_auto(GStrv)    lines = NULL;
-	const char      *env;
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines   = NULL;
+	const char *env;
 
 	if (!g_file_get_contents(path, &text, NULL, error)) {
 		return NULL;
@@ -589,9 +615,9 @@ mlops_test_script_new(MlopsApplication *app, MlopsWindow *win,
 	g_mkdir_with_parents(self->shot_dir, 0755);
 	lines = g_strsplit(text, "\n", -1);
 	for (int i = 0; lines[i] != NULL; i++) {
-		struct script_step s = { i + 1, NULL, 0 };
+		struct script_step s   = { i + 1, NULL, 0 };
 		g_autoptr(GError) perr = NULL;
-		char *line = g_strstrip(lines[i]);
+		char *line             = g_strstrip(lines[i]);
 
 		if (*line == '\0' || *line == '#') {
 			continue;

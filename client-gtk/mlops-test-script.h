@@ -25,9 +25,8 @@ G_DECLARE_FINAL_TYPE(
  * $MLOPS_SCREENSHOT_DIR, else $MLOPS_BUILD_DIR/screenshots, else
  * ./screenshots). NULL with `error` set when the file cannot be read.
  */
-MlopsTestScript *mlops_test_script_new(MlopsApplication *app,
-    MlopsWindow *win, const char *path, const char *shot_dir,
-    GError **error);
+MlopsTestScript *mlops_test_script_new(MlopsApplication *app, MlopsWindow *win,
+    const char *path, const char *shot_dir, GError **error);
 /** Runs the steps from the main loop; quits the app at the end. */
 void mlops_test_script_start(MlopsTestScript *self);
 

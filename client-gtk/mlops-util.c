@@ -4,9 +4,9 @@
 #include "mlops-model.h"
 #include "mlops-util.h"
 
-static const enum mlops_badge util_badges[] = { MLOPS_BADGE_NEUTRAL,
-	MLOPS_BADGE_QUEUED, MLOPS_BADGE_RUNNING, MLOPS_BADGE_SUCCESS,
-	MLOPS_BADGE_ERROR, MLOPS_BADGE_MUTED };
+static const enum mlops_badge util_badges[]
+    = { MLOPS_BADGE_NEUTRAL, MLOPS_BADGE_QUEUED, MLOPS_BADGE_RUNNING,
+	      MLOPS_BADGE_SUCCESS, MLOPS_BADGE_ERROR, MLOPS_BADGE_MUTED };
 
 GtkWidget *
 mlops_util_badge_new(void)

@@ -47,7 +47,8 @@ mlops_window_get_connection(MlopsWindow *self)
 	return self->conn;
 }
 
-/* ---- toasts -------------------------------------------------------------- */
+/* ---- toasts --------------------------------------------------------------
+ */
 
 void
 mlops_window_toast(MlopsWindow *self, const char *text)
@@ -75,7 +76,8 @@ mlops_window_get_toast_log(MlopsWindow *self)
 	return self->toast_log->str;
 }
 
-/* ---- jobs ---------------------------------------------------------------- */
+/* ---- jobs ----------------------------------------------------------------
+ */
 
 GListModel *
 mlops_window_get_jobs(MlopsWindow *self)
@@ -134,14 +136,15 @@ window_on_event(MlopsConnection *conn, gpointer evp, MlopsWindow *self)
 	if (ev->job->job->terminal && !mlops_model_state_terminal(prev)
 	    && (prev != NULL && *prev != '\0')) {
 		mlops_application_notify_job_end(
-		    MLOPS_APPLICATION(gtk_window_get_application(
-		        GTK_WINDOW(self))),
+		    MLOPS_APPLICATION(
+		        gtk_window_get_application(GTK_WINDOW(self))),
 		    ev->job->job);
 	}
 	mlops_window_upsert_job(self, ev->job->job);
 }
 
-/* ---- navigation ------------------------------------------------------------- */
+/* ---- navigation
+ * ------------------------------------------------------------- */
 
 const char *
 mlops_window_get_page_name(MlopsWindow *self)
@@ -242,7 +245,8 @@ mlops_window_open_launch(MlopsWindow *self, const char *project)
 	gtk_window_present(GTK_WINDOW(d));
 }
 
-/* ---- actions ---------------------------------------------------------------- */
+/* ---- actions
+ * ---------------------------------------------------------------- */
 
 static void
 window_back(GtkWidget *w, const char *action, GVariant *param)
@@ -287,7 +291,8 @@ window_show_launch(GtkWidget *w, const char *action, GVariant *param)
 	const char *p = NULL;
 
 	(void) action;
-	if (param != NULL && g_variant_is_of_type(param, G_VARIANT_TYPE_STRING)) {
+	if (param != NULL
+	    && g_variant_is_of_type(param, G_VARIANT_TYPE_STRING)) {
 		p = g_variant_get_string(param, NULL);
 	}
 	mlops_window_open_launch(MLOPS_WINDOW(w), p != NULL && *p ? p : NULL);
@@ -303,7 +308,8 @@ window_search(GtkWidget *w, const char *action, GVariant *param)
 	if (g_str_equal(mlops_window_get_page_name(self), "project")) {
 		mlops_project_page_focus_search(self->project_page);
 	} else {
-		if (!g_str_equal(mlops_window_get_page_name(self), "overview")) {
+		if (!g_str_equal(
+		        mlops_window_get_page_name(self), "overview")) {
 			mlops_window_show_overview(self);
 		}
 		mlops_overview_focus_search(self->overview);
@@ -330,7 +336,8 @@ static void
 window_show_project_action(GtkWidget *w, const char *action, GVariant *p)
 {
 	(void) action;
-	mlops_window_show_project(MLOPS_WINDOW(w), g_variant_get_string(p, NULL));
+	mlops_window_show_project(
+	    MLOPS_WINDOW(w), g_variant_get_string(p, NULL));
 }
 
 static void
@@ -340,14 +347,15 @@ window_show_job_action(GtkWidget *w, const char *action, GVariant *p)
 	mlops_window_show_job(MLOPS_WINDOW(w), g_variant_get_int64(p));
 }
 
-/* ---- connection banner ---------------------------------------------------------- */
+/* ---- connection banner
+ * ---------------------------------------------------------- */
 
 static void
 window_on_state(GObject *conn, GParamSpec *pspec, MlopsWindow *self)
 {
-	MlopsConnection *c   = MLOPS_CONNECTION(conn);
-	const char      *url = mlops_connection_get_url(c);
-	const char      *msg = mlops_connection_get_message(c);
+	MlopsConnection *c    = MLOPS_CONNECTION(conn);
+	const char      *url  = mlops_connection_get_url(c);
+	const char      *msg  = mlops_connection_get_message(c);
 	g_autofree char *text = NULL;
 	gboolean         connected;
 
@@ -375,8 +383,10 @@ window_on_state(GObject *conn, GParamSpec *pspec, MlopsWindow *self)
 	}
 	/* What is shown is as of the last contact: dim it, and offer no
 	 * launch that could not be sent. */
-	connected = mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED;
-	gtk_widget_set_opacity(GTK_WIDGET(self->leaflet), connected ? 1.0 : 0.55);
+	connected
+	    = mlops_connection_get_state(c) == MLOPS_CONNECTION_CONNECTED;
+	gtk_widget_set_opacity(
+	    GTK_WIDGET(self->leaflet), connected ? 1.0 : 0.55);
 	gtk_widget_action_set_enabled(
 	    GTK_WIDGET(self), "win.show-launch", connected);
 	gtk_widget_action_set_enabled(
@@ -384,7 +394,8 @@ window_on_state(GObject *conn, GParamSpec *pspec, MlopsWindow *self)
 	window_update_title(self);
 }
 
-/* ---- GObject ------------------------------------------------------------------------ */
+/* ---- GObject
+ * ------------------------------------------------------------------------ */
 
 static void
 mlops_window_constructed(GObject *obj)
@@ -392,8 +403,8 @@ mlops_window_constructed(GObject *obj)
 	MlopsWindow *self = MLOPS_WINDOW(obj);
 
 	G_OBJECT_CLASS(mlops_window_parent_class)->constructed(obj);
-	g_signal_connect_object(self->conn, "notify::state",
-	    G_CALLBACK(window_on_state), self, 0);
+	g_signal_connect_object(
+	    self->conn, "notify::state", G_CALLBACK(window_on_state), self, 0);
 	g_signal_connect_object(
 	    self->conn, "event", G_CALLBACK(window_on_event), self, 0);
 	mlops_overview_setup(self->overview, self);
@@ -449,12 +460,12 @@ mlops_window_class_init(MlopsWindowClass *klass)
 	GObjectClass   *oc = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *wc = GTK_WIDGET_CLASS(klass);
 
-	oc->constructed  = mlops_window_constructed;
-	oc->dispose      = mlops_window_dispose;
-	oc->finalize     = mlops_window_finalize;
-	oc->set_property = mlops_window_set_property;
-	window_props[PROP_CONNECTION] = g_param_spec_object("connection",
-	    NULL, NULL, MLOPS_TYPE_CONNECTION,
+	oc->constructed               = mlops_window_constructed;
+	oc->dispose                   = mlops_window_dispose;
+	oc->finalize                  = mlops_window_finalize;
+	oc->set_property              = mlops_window_set_property;
+	window_props[PROP_CONNECTION] = g_param_spec_object("connection", NULL,
+	    NULL, MLOPS_TYPE_CONNECTION,
 	    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY
 	        | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(oc, N_PROPS, window_props);
@@ -502,10 +513,10 @@ static void
 mlops_window_init(MlopsWindow *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
-	self->jobs      = g_list_store_new(MLOPS_TYPE_JOB_ROW);
-	self->job_ids   = g_array_new(FALSE, FALSE, sizeof(gint64));
-	self->job_by_id = g_hash_table_new_full(
-	    g_int64_hash, g_int64_equal, g_free, NULL);
+	self->jobs    = g_list_store_new(MLOPS_TYPE_JOB_ROW);
+	self->job_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	self->job_by_id
+	    = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	self->history   = g_ptr_array_new_with_free_func(g_free);
 	self->toast_log = g_string_new("");
 }
@@ -513,6 +524,6 @@ mlops_window_init(MlopsWindow *self)
 MlopsWindow *
 mlops_window_new(GtkApplication *app, MlopsConnection *conn)
 {
-	return g_object_new(MLOPS_TYPE_WINDOW, "application", app,
-	    "connection", conn, NULL);
+	return g_object_new(
+	    MLOPS_TYPE_WINDOW, "application", app, "connection", conn, NULL);
 }

@@ -6,4 +6,4 @@ mode=(-i)
 if [ "${1:-}" = "--check" ]; then
 	mode=(--dry-run --Werror)
 fi
-git ls-files '*.c' '*.h' | grep -v '^client-gtk/' | xargs -r clang-format "${mode[@]}"
+git ls-files '*.c' '*.h' | xargs -r clang-format "${mode[@]}"

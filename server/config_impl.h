@@ -127,4 +127,10 @@ int config_map_parse(void *obj, const struct config_field *fields,
     yaml_node_t *map, const char *where, struct strlist *warnings,
     struct mlops_error *err);
 
+/** True for the blank characters YAML scalars are trimmed of. */
+bool config_is_space(char c);
+
+/** True when `n` is a power of two (growth of sequence buffers). */
+bool config_is_pow2(size_t n);
+
 #endif

@@ -5,6 +5,7 @@
 #ifndef MLOPS_SERVER_SSHPOOL_IMPL_H
 #define MLOPS_SERVER_SSHPOOL_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libssh/libssh.h>
@@ -45,5 +46,10 @@ int sshpool_auth(
 
 /** Creates the parent directories of `path` (0700). Returns 0 or -1. */
 int sshpool_mkdir_parent(const char *path);
+
+struct sshpool;
+
+/** True when called on `pool`'s own worker thread. */
+bool sshpool_on_worker(struct sshpool *pool);
 
 #endif

@@ -176,11 +176,25 @@ struct store_job {
 	char   *node_list, *wandb_url, *work_dir, *stdout_path, *stderr_path;
 	char   *sbatch_script, *submit_error;
 	int64_t created_at, updated_at;
+	/*
+	 * The launch's Hydra check (issue #7). `validated` false: skipped
+	 * (no_validate, or the project has no config dir), and the two
+	 * below are unset. Otherwise the normalized overrides (stored as
+	 * resolved_overrides_json) and the composed config as JSON (in
+	 * job_configs; read only by store_job_get(), lists leave it NULL).
+	 */
+	bool   validated;
+	char **resolved_overrides;
+	size_t n_resolved_overrides;
+	char  *config_json;
 };
 
 /**
  * Inserts `j` (project and cluster required). `j->id` and `j->terminal` are
  * ignored, `j->state` NULL means SUBMITTING, and created_at 0 means now.
+ * With `j->validated`, the resolved overrides and `j->config_json` (valid
+ * JSON, required then) are stored too; call it inside a transaction so the
+ * two rows land together.
  * On success sets j->id, j->created_at, j->updated_at and j->terminal; the
  * caller's strings are not touched.
  * Returns 0, MLOPS_EINVAL (err->field names "project", "cluster", "state"

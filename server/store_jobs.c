@@ -22,10 +22,14 @@
 
 static int store_job_overrides_to_json(
     char **out, char *const *v, size_t n, struct mlops_error *err);
-static void store_job_overrides_from_json(
-    struct store_job *j, const char *text);
+static void store_job_strings_from_json(
+    char ***v, size_t *n, const char *text);
 static int store_job_bind_insert(sqlite3_stmt *stmt, const struct store_job *j,
-    const char *state, const char *overrides);
+    const char *state, const char *overrides, const char *resolved);
+static int store_job_config_insert(struct store *st, int64_t id,
+    const char *config_json, struct mlops_error *err);
+static int store_job_config_get(
+    struct store_job *j, struct store *st, struct mlops_error *err);
 static int store_job_state_of(char *buf, size_t len, struct store *st,
     int64_t id, struct mlops_error *err);
 static int store_job_not_submitting(
@@ -85,31 +89,34 @@ out:
 	return rc;
 }
 
-/* Fills j->overrides from overrides_json (valid JSON by the table's CHECK). */
+/*
+ * Fills *v and *n from a JSON array of strings (overrides_json,
+ * resolved_overrides_json: valid JSON by the table's CHECK).
+ */
 static void
-store_job_overrides_from_json(struct store_job *j, const char *text)
+store_job_strings_from_json(char ***v, size_t *n, const char *text)
 {
 	json_object *a = text ? json_tokener_parse(text) : NULL;
-	size_t       n;
+	size_t       len;
 
 	if (a != NULL && json_object_is_type(a, json_type_array)) {
-		n = json_object_array_length(a);
-		if (n > 0) {
-			j->overrides = xcalloc(n, sizeof(*j->overrides));
+		len = json_object_array_length(a);
+		if (len > 0) {
+			*v = xcalloc(len, sizeof(**v));
 		}
-		for (size_t i = 0; i < n; i++) {
-			j->overrides[i] = xstrdup(json_object_get_string(
+		for (size_t i = 0; i < len; i++) {
+			(*v)[i] = xstrdup(json_object_get_string(
 			    json_object_array_get_idx(a, i)));
 		}
-		j->n_overrides = n;
+		*n = len;
 	}
 	json_object_put(a);
 }
 
-/* Binds the insert's ?1..?35 from `j`. Returns the first failing result. */
+/* Binds the insert's ?1..?36 from `j`. Returns the first failing result. */
 static int
 store_job_bind_insert(sqlite3_stmt *stmt, const struct store_job *j,
-    const char *state, const char *overrides)
+    const char *state, const char *overrides, const char *resolved)
 {
 	int rcs[] = {
 		store_bind_int64_or_null(stmt, 1, j->project_id, 0),
@@ -152,6 +159,7 @@ store_job_bind_insert(sqlite3_stmt *stmt, const struct store_job *j,
 		store_bind_text(stmt, 33, j->submit_error),
 		store_bind_int64_or_null(stmt, 34, j->created_at, 0),
 		store_bind_int64_or_null(stmt, 35, j->updated_at, 0),
+		store_bind_text(stmt, 36, resolved),
 	};
 
 	for (size_t i = 0; i < sizeof(rcs) / sizeof(rcs[0]); i++) {
@@ -184,8 +192,8 @@ store_job_from_row(sqlite3_stmt *stmt)
 	j->commit_sha    = store_column_strdup(stmt, 13);
 	j->branch        = store_column_strdup(stmt, 14);
 	j->dirty         = sqlite3_column_int(stmt, 15) != 0;
-	store_job_overrides_from_json(
-	    j, (const char *) sqlite3_column_text(stmt, 16));
+	store_job_strings_from_json(&j->overrides, &j->n_overrides,
+	    (const char *) sqlite3_column_text(stmt, 16));
 	j->config_name   = store_column_strdup(stmt, 17);
 	j->gpus          = (int) store_column_int64_or(stmt, 18, 0);
 	j->gpu_type      = store_column_strdup(stmt, 19);
@@ -206,6 +214,12 @@ store_job_from_row(sqlite3_stmt *stmt)
 	j->submit_error  = store_column_strdup(stmt, 34);
 	j->created_at    = sqlite3_column_int64(stmt, 35);
 	j->updated_at    = sqlite3_column_int64(stmt, 36);
+	if (sqlite3_column_type(stmt, 37) != SQLITE_NULL) {
+		j->validated = true;
+		store_job_strings_from_json(&j->resolved_overrides,
+		    &j->n_resolved_overrides,
+		    (const char *) sqlite3_column_text(stmt, 37));
+	}
 	return j;
 }
 
@@ -249,8 +263,8 @@ store_job_insert(
     struct store *st, struct store_job *j, struct mlops_error *err)
 {
 	sqlite3_stmt *stmt      = NULL;
-	char         *overrides = NULL;
-	const char   *state     = NULL;
+	char         *overrides = NULL, *resolved = NULL;
+	const char   *state = NULL;
 	int64_t       id, created_at, updated_at;
 	bool          terminal;
 	int           rc;
@@ -272,6 +286,16 @@ store_job_insert(
 	        < 0) {
 		goto out;
 	}
+	if (j->validated
+	    && ((rc = store_job_overrides_to_json(&resolved,
+	             j->resolved_overrides, j->n_resolved_overrides, err))
+	            < 0
+	        || (j->config_json == NULL
+	            && (rc = mlops_error_set_field(err, MLOPS_EINVAL,
+	                    "overrides", "a validated job needs its config"))
+	                < 0))) {
+		goto out;
+	}
 	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_INSERT,
 	         "INSERT INTO jobs (project_id, project, cluster, partition, "
 	         "slurm_job_id, array_task_id, sweep_id, state, reason, "
@@ -280,17 +304,18 @@ store_job_insert(
 	         "cpus_per_task, mem, time_limit, submitted_at, started_at, "
 	         "ended_at, elapsed_s, node_list, wandb_url, work_dir, "
 	         "stdout_path, stderr_path, sbatch_script, submit_error, "
-	         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	         "created_at, updated_at, resolved_overrides_json) VALUES "
+	         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	         "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
 	         "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, "
 	         "?32, ?33, coalesce(?34, unixepoch()), "
-	         "coalesce(?35, ?34, unixepoch())) "
+	         "coalesce(?35, ?34, unixepoch()), ?36) "
 	         "RETURNING id, created_at, updated_at, terminal",
 	         err))
 	    < 0) {
 		goto out;
 	}
-	if ((rc = store_job_bind_insert(stmt, j, state, overrides))
+	if ((rc = store_job_bind_insert(stmt, j, state, overrides, resolved))
 	    != SQLITE_OK) {
 		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
 		goto out;
@@ -310,6 +335,13 @@ store_job_insert(
 		    "adding a job of project %s", j->project);
 		goto out;
 	}
+	store_stmt_release(stmt);
+	stmt = NULL;
+	if (j->validated
+	    && (rc = store_job_config_insert(st, id, j->config_json, err))
+	        < 0) {
+		goto out;
+	}
 	j->id         = id;
 	j->created_at = created_at;
 	j->updated_at = updated_at;
@@ -318,6 +350,70 @@ store_job_insert(
 out:
 	store_stmt_release(stmt);
 	free(overrides);
+	free(resolved);
+	return rc;
+}
+
+/* The composed Hydra config of a validated job, kept apart (job_configs). */
+static int
+store_job_config_insert(struct store *st, int64_t id, const char *config_json,
+    struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_CONFIG_INSERT,
+	         "INSERT INTO job_configs (job_id, config_json) "
+	         "VALUES (?1, ?2)",
+	         err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = store_bind_text(stmt, 2, config_json)) != SQLITE_OK) {
+		rc = store_sqlite_error(
+		    st->s_db, rc, err, "binding job config");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "storing the config of job %lld", (long long) id);
+		goto out;
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+/* Reads j->config_json from job_configs (left NULL when there is none). */
+static int
+store_job_config_get(
+    struct store_job *j, struct store *st, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_CONFIG_GET,
+	         "SELECT config_json FROM job_configs WHERE job_id = ?1", err))
+	    < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, j->id)) != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job id");
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		j->config_json = store_column_strdup(stmt, 0);
+	} else if (rc != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "reading the config of job %lld", (long long) j->id);
+		goto out;
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
 	return rc;
 }
 
@@ -350,7 +446,12 @@ store_job_get(struct store_job **out, struct store *st, int64_t id,
 		goto out;
 	}
 	*out = store_job_from_row(stmt);
-	rc   = 0;
+	store_stmt_release(stmt);
+	stmt = NULL;
+	if ((rc = store_job_config_get(*out, st, err)) < 0) {
+		store_job_free(*out);
+		*out = NULL;
+	}
 out:
 	store_stmt_release(stmt);
 	return rc;
@@ -731,6 +832,11 @@ store_job_free(struct store_job *j)
 	free(j->stderr_path);
 	free(j->sbatch_script);
 	free(j->submit_error);
+	for (size_t i = 0; i < j->n_resolved_overrides; i++) {
+		free(j->resolved_overrides[i]);
+	}
+	free(j->resolved_overrides);
+	free(j->config_json);
 	free(j);
 }
 

@@ -29,7 +29,9 @@
 	"j.submitted_at, j.started_at, j.ended_at, j.elapsed_s, "          \
 	"j.node_list, j.wandb_url, j.work_dir, j.stdout_path, "            \
 	"j.stderr_path, "
-#define STORE_JOB_COLUMNS_TAIL " j.submit_error, j.created_at, j.updated_at"
+#define STORE_JOB_COLUMNS_TAIL                          \
+	" j.submit_error, j.created_at, j.updated_at, " \
+	"j.resolved_overrides_json"
 #define STORE_JOB_COLUMNS \
 	STORE_JOB_COLUMNS_HEAD "j.sbatch_script," STORE_JOB_COLUMNS_TAIL
 #define STORE_JOB_LIST_COLUMNS \

@@ -45,6 +45,9 @@ job_proto_fill(Mlops__Job *m, const struct store_job *j, bool with_script)
 	m->stderr_path   = job_proto_str(j->stderr_path);
 	m->sbatch_script
 	    = job_proto_str(with_script ? j->sbatch_script : NULL);
-	m->terminal = j->terminal;
-	m->sweep_id = j->sweep_id;
+	m->terminal             = j->terminal;
+	m->sweep_id             = j->sweep_id;
+	m->n_resolved_overrides = j->n_resolved_overrides;
+	m->resolved_overrides   = j->resolved_overrides;
+	m->config_json = job_proto_str(with_script ? j->config_json : NULL);
 }

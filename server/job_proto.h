@@ -10,8 +10,8 @@
 
 /**
  * Fills `m` (initialised with MLOPS__JOB__INIT) from `j`. Every pointer in
- * `m` is borrowed from `j`, which must outlive `m`; the sbatch script is
- * included only when `with_script`.
+ * `m` is borrowed from `j`, which must outlive `m`; the sbatch script and
+ * the composed Hydra config are included only when `with_script`.
  */
 void job_proto_fill(
     Mlops__Job *m, const struct store_job *j, bool with_script);

@@ -22,6 +22,7 @@
 #include "events.h"
 #include "gitinfo.h"
 #include "launch.h"
+#include "launch_hydra.h"
 #include "mlopsd.h"
 #include "sbatch.h"
 #include "slurm_cmd.h"
@@ -50,7 +51,7 @@ struct launch {
 	char **overrides;
 	size_t n_overrides;
 	int    gpus, nodes, cpus_per_task;
-	bool   allow_dirty, dry_run;
+	bool   allow_dirty, dry_run, no_validate;
 	/* worked out on the way */
 	const struct cluster_config *cc;
 	struct sshpool              *pool;
@@ -64,6 +65,9 @@ struct launch {
 	struct strbuf                tar, patch;
 	char                        *slurm_id;
 	struct store_job            *dry_job;
+	/* the Hydra check; hydra NULL: not validated (no conf/) */
+	struct launch_hydra *hydra;
+	char                *resolved_json, *config_json;
 };
 
 int
@@ -147,6 +151,9 @@ launch_free(struct launch *L)
 	store_project_free(L->proj);
 	gitinfo_free(L->gi);
 	project_config_free(L->pc);
+	launch_hydra_free(L->hydra);
+	free(L->resolved_json);
+	free(L->config_json);
 	store_close(L->st);
 	free(L->job_dir);
 	free(L->code_dir);
@@ -433,6 +440,28 @@ out:
 	return rc;
 }
 
+/*
+ * The overrides against the project's Hydra config (conf/ by default), a
+ * local check made before anything touches the cluster or is uploaded.
+ * A project without the directory launches unvalidated, as before.
+ */
+static int
+launch_validate(struct launch *L, struct mlops_error *err)
+{
+	int rc;
+
+	if ((rc = launch_hydra_open(
+	         &L->hydra, L->gi->root, L->pc, L->config_name, err))
+	        < 0
+	    || L->hydra == NULL) {
+		return rc;
+	}
+	/* Sweep: each task's overrides are checked here the same way, one
+	 * launch_hydra_check() per task, before the array is recorded. */
+	return launch_hydra_check(L->hydra, (const char *const *) L->overrides,
+	    L->n_overrides, &L->resolved_json, &L->config_json, err);
+}
+
 /* Local checks, git metadata and the project configuration. */
 static int
 launch_prepare(struct launch *L, struct mlops_error *err)
@@ -527,7 +556,7 @@ launch_prepare(struct launch *L, struct mlops_error *err)
 			    "code_sync: snapshot");
 		}
 	}
-	return 0;
+	return L->no_validate ? 0 : launch_validate(L, err);
 }
 
 /* Renders with the cluster's own template file, or the built-in one. */
@@ -565,8 +594,16 @@ launch_record(struct launch *L, struct mlops_error *err)
 	struct sbatch_spec spec = { 0 };
 	struct strbuf      out  = STRBUF_INIT;
 	char               sha7[8];
+	char             **resolved = NULL;
 	int                rc;
 
+	if (L->config_json != NULL) {
+		resolved = launch_hydra_strv(
+		    L->resolved_json, &j.n_resolved_overrides);
+		j.validated          = true;
+		j.resolved_overrides = resolved;
+		j.config_json        = L->config_json;
+	}
 	j.project_id    = L->proj->id;
 	j.project       = L->proj->name;
 	j.cluster       = (char *) L->cc->name;
@@ -589,9 +626,12 @@ launch_record(struct launch *L, struct mlops_error *err)
 	j.mem           = L->mem;
 	j.time_limit    = L->time_limit;
 	if ((rc = store_begin(L->st, err)) < 0) {
+		launch_hydra_strv_free(resolved);
 		return rc;
 	}
-	if ((rc = store_job_insert(L->st, &j, err)) < 0) {
+	rc = store_job_insert(L->st, &j, err);
+	launch_hydra_strv_free(resolved);
+	if (rc < 0) {
 		goto fail;
 	}
 	L->id = j.id;
@@ -757,6 +797,7 @@ launch_start(struct mlopsd *d, const struct launch_request *req, launch_cb cb,
 	L->cpus_per_task = req->cpus_per_task > 0 ? req->cpus_per_task : 1;
 	L->allow_dirty   = req->allow_dirty;
 	L->dry_run       = req->dry_run;
+	L->no_validate   = req->no_validate;
 	L->n_overrides   = req->n_overrides;
 	L->overrides     = xcalloc(req->n_overrides + 1, sizeof(char *));
 	for (size_t i = 0; i < req->n_overrides; i++) {

@@ -36,6 +36,7 @@ struct launch_request {
 	size_t             n_overrides;
 	bool               allow_dirty;
 	bool               dry_run;
+	bool no_validate; /* skip the Hydra check of the overrides */
 };
 
 /*

@@ -115,6 +115,7 @@ RPC_HANDLER(rpc_launch)
 	lr.n_overrides   = q->n_overrides;
 	lr.allow_dirty   = q->allow_dirty;
 	lr.dry_run       = q->dry_run;
+	lr.no_validate   = q->no_validate;
 	if ((rc = launch_start(
 	         rpc_call_daemon(call), &lr, rpc_launch_done, call, err))
 	    < 0) {

@@ -29,10 +29,10 @@ launch_hydra_open(struct launch_hydra **out, const char *project_root,
     const struct project_config *pc, const char *config_name,
     struct mlops_error *err)
 {
-	const char          *rel = pc && pc->hydra_config_dir
-	             && pc->hydra_config_dir[0] != '\0'
-	             ? pc->hydra_config_dir
-	             : "conf";
+	const char *rel
+	    = pc && pc->hydra_config_dir && pc->hydra_config_dir[0] != '\0'
+	    ? pc->hydra_config_dir
+	    : "conf";
 	struct launch_hydra *h;
 	struct stat          sb;
 	char                *dir;
@@ -49,11 +49,11 @@ launch_hydra_open(struct launch_hydra **out, const char *project_root,
 	h         = xcalloc(1, sizeof(*h));
 	h->lh_dir = dir;
 	rc        = hydra_load(&h->lh_cfg, dir,
-	           config_name && config_name[0] != '\0' ? config_name : NULL,
-	           err);
+            config_name && config_name[0] != '\0' ? config_name : NULL, err);
 	if (rc < 0) {
 		mlops_error_field(err,
-		    rc == MLOPS_ENOTFOUND ? "config_name" : "hydra_config_dir");
+		    rc == MLOPS_ENOTFOUND ? "config_name"
+		                          : "hydra_config_dir");
 		launch_hydra_free(h);
 		return rc;
 	}
@@ -61,7 +61,8 @@ launch_hydra_open(struct launch_hydra **out, const char *project_root,
 		h->lh_ndefaults = pc->default_overrides.n;
 		h->lh_defaults  = xcalloc(h->lh_ndefaults, sizeof(char *));
 		for (size_t i = 0; i < h->lh_ndefaults; i++) {
-			h->lh_defaults[i] = xstrdup(pc->default_overrides.v[i]);
+			h->lh_defaults[i]
+			    = xstrdup(pc->default_overrides.v[i]);
 		}
 	}
 	*out = h;

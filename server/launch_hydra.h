@@ -39,9 +39,8 @@ int launch_hydra_open(struct launch_hydra **out, const char *project_root,
  * closest existing key; MLOPS_ECONFIG field "hydra_config_dir" when an
  * option the overrides chose is a broken file.
  */
-int launch_hydra_check(struct launch_hydra *h, const char *const *ov,
-    size_t n, char **resolved_json, char **config_json,
-    struct mlops_error *err);
+int launch_hydra_check(struct launch_hydra *h, const char *const *ov, size_t n,
+    char **resolved_json, char **config_json, struct mlops_error *err);
 
 /** The config without overrides. Borrowed from `h`. */
 const struct hydra_config *launch_hydra_config(const struct launch_hydra *h);

@@ -9,22 +9,22 @@
 static void
 test_job_validated(void **state)
 {
-	static char     *given[]    = { "model=large", "seed=3" };
-	static char     *resolved[] = { "model=large", "seed=3",
-		        "+trainer.tag=\"a b\"" };
-	struct store    *st         = open_memory();
-	struct store_job j          = {
-			 .project              = "resnet",
-			 .cluster              = "alpha",
-			 .array_task_id        = -1,
-			 .exit_code            = -1,
-			 .elapsed_s            = -1,
-			 .overrides            = given,
-			 .n_overrides          = 2,
-			 .validated            = true,
-			 .resolved_overrides   = resolved,
-			 .n_resolved_overrides = 3,
-			 .config_json = "{\"config\":{\"model\":{\"name\":\"large\"}}}",
+	static char *given[] = { "model=large", "seed=3" };
+	static char *resolved[]
+	    = { "model=large", "seed=3", "+trainer.tag=\"a b\"" };
+	struct store    *st = open_memory();
+	struct store_job j  = {
+		 .project              = "resnet",
+		 .cluster              = "alpha",
+		 .array_task_id        = -1,
+		 .exit_code            = -1,
+		 .elapsed_s            = -1,
+		 .overrides            = given,
+		 .n_overrides          = 2,
+		 .validated            = true,
+		 .resolved_overrides   = resolved,
+		 .n_resolved_overrides = 3,
+		 .config_json = "{\"config\":{\"model\":{\"name\":\"large\"}}}",
 	};
 	struct store_job_filter f   = { 0 };
 	struct store_job      **v   = NULL;
@@ -40,7 +40,8 @@ test_job_validated(void **state)
 	got = get_job(st, j.id);
 	assert_true(got->validated);
 	assert_int_equal(got->n_resolved_overrides, 3);
-	assert_string_equal(got->resolved_overrides[2], "+trainer.tag=\"a b\"");
+	assert_string_equal(
+	    got->resolved_overrides[2], "+trainer.tag=\"a b\"");
 	assert_int_equal(got->n_overrides, 2);
 	assert_string_equal(got->config_json, j.config_json);
 	store_job_free(got);
@@ -87,8 +88,8 @@ test_job_validated_errors(void **state)
 	assert_int_equal(store_begin(st, &err), 0);
 	assert_true(store_job_insert(st, &j, &err) < 0);
 	store_rollback(st, NULL);
-	assert_int_equal(query_int(store_db(st), "SELECT count(*) FROM jobs"),
-	    0);
+	assert_int_equal(
+	    query_int(store_db(st), "SELECT count(*) FROM jobs"), 0);
 	store_close(st);
 }
 

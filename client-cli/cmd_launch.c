@@ -23,6 +23,11 @@ const char cmd_launch_usage[]
       "cluster C, and print its id (just the number). Arguments after \"--\"\n"
       "are Hydra overrides, each passed on as one argument, exactly as "
       "given.\n"
+      "When the project has a Hydra config directory (conf/, or\n"
+      "hydra_config_dir), the overrides are checked against it first: an\n"
+      "unknown key, an unknown option, a value of the wrong type or a\n"
+      "mandatory (???) value not given is refused before anything is\n"
+      "uploaded ('mlops project config' shows what there is).\n"
       "\n"
       "Options:\n"
       "  --cluster C            the cluster (required)\n"
@@ -40,6 +45,10 @@ const char cmd_launch_usage[]
       "  --dry-run              check everything and print the sbatch "
       "script;\n"
       "                         nothing reaches the cluster\n"
+      "  --no-validate          do not check the overrides against the\n"
+      "                         project's Hydra config (for configs Mission\n"
+      "                         Control cannot read, e.g. structured "
+      "configs)\n"
       "  --wait                 follow the job until it ends, printing its\n"
       "                         state changes on stderr, then exit with its\n"
       "                         exit code (1 when it failed, was cancelled,\n"
@@ -196,8 +205,8 @@ launch_option(struct cli *cli, int c, const char *arg, struct launch_args *a)
 	case LAUNCH_OPT_SWEEP:
 		return cli_usage_error(cli, "--sweep is not supported yet");
 	case LAUNCH_OPT_NO_VALIDATE:
-		return cli_usage_error(
-		    cli, "--no-validate is not supported yet");
+		r->no_validate = true;
+		return CLI_EXIT_OK;
 	default:
 		return CLI_EXIT_USAGE;
 	}

@@ -26,7 +26,7 @@ const char cmd_launch_usage[]
       "When the project has a Hydra config directory (conf/, or\n"
       "hydra_config_dir), the overrides are checked against it first: an\n"
       "unknown key, an unknown option, a value of the wrong type or a\n"
-      "mandatory (???) value not given is refused before anything is\n"
+      "mandatory (?\?\?) value not given is refused before anything is\n"
       "uploaded ('mlops project config' shows what there is).\n"
       "\n"
       "Options:\n"

@@ -55,6 +55,11 @@ rpc_job(struct rpc_call *call, struct store_job *j, bool with_script)
 	rpc_call_keep(call, j->stderr_path);
 	rpc_call_keep(call, j->sbatch_script);
 	rpc_call_keep(call, j->submit_error);
+	for (size_t i = 0; i < j->n_resolved_overrides; i++) {
+		rpc_call_keep(call, j->resolved_overrides[i]);
+	}
+	rpc_call_keep(call, j->resolved_overrides);
+	rpc_call_keep(call, j->config_json);
 	return m;
 }
 

@@ -141,6 +141,10 @@ int cmd_cluster_check(struct cli *cli, int argc, char **argv);
 int cmd_cluster_trust(struct cli *cli, int argc, char **argv);
 int cmd_cluster_gpus(struct cli *cli, int argc, char **argv);
 int cmd_project(struct cli *cli, int argc, char **argv);
+/* mlops project config (cmd_project_config.c) */
+#define CMD_PROJECT_CONFIG_SYNOPSIS \
+	"mlops project config NAME [--config-name X] [--json]"
+int cmd_project_config(struct cli *cli, int argc, char **argv);
 int cmd_launch(struct cli *cli, int argc, char **argv);
 int cmd_jobs(struct cli *cli, int argc, char **argv);
 int cmd_job(struct cli *cli, int argc, char **argv);
@@ -151,6 +155,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv);
 extern const char cmd_status_usage[];
 extern const char cmd_cluster_usage[];
 extern const char cmd_project_usage[];
+extern const char cmd_project_config_usage[];
 extern const char cmd_watch_usage[];
 extern const char cmd_launch_usage[];
 extern const char cmd_jobs_usage[];
@@ -190,14 +195,29 @@ int cmd_launch_wait(
 /* Parses a job ID argument (a positive integer); prints a usage error. */
 int cmd_job_parse_id(struct cli *cli, const char *s, int64_t *out);
 
+/* ---- hydra_fmt.c: a composed Hydra config ------------------------------ */
+
+struct strbuf;
+
+/**
+ * Appends the "config" of `config_json` (hydra_config_to_json() or
+ * hydra_resolved_to_json() as the daemon sent it) as an indented YAML-like
+ * tree starting at `depth`, each leaf with a "# type, file:line" comment
+ * ("??? mandatory" for a value that must be given). Returns 0, or -1 when
+ * `config_json` is not such an object (nothing appended).
+ */
+int hydra_fmt_config(struct strbuf *out, const char *config_json, int depth);
+
 /* ---- job_fmt.c: how a job is shown ------------------------------------ */
 
 struct strbuf;
 
 /**
  * The job as a JSON object with PRODUCT.md's field names (commit, times as
- * RFC 3339 or null, -1 counts as null), plus terminal, sweep_id and
- * expected_start, and sbatch_script when `with_script`. New reference.
+ * RFC 3339 or null, -1 counts as null), plus terminal, sweep_id,
+ * expected_start and resolved_overrides, and sbatch_script and config (the
+ * composed Hydra config, null when unchecked) when `with_script`. New
+ * reference.
  */
 struct json_object *job_fmt_json(const Mlops__Job *j, bool with_script);
 /**
@@ -222,5 +242,7 @@ bool job_fmt_terminal(const Mlops__Job *j);
 int job_fmt_exit_status(const Mlops__Job *j);
 /** Appends the overrides space-separated, quoted for a shell as needed. */
 void job_fmt_overrides(struct strbuf *out, const Mlops__Job *j);
+/** The same for any `n` strings (the resolved overrides). */
+void job_fmt_argv(struct strbuf *out, char *const *v, size_t n);
 
 #endif

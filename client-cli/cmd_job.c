@@ -37,12 +37,16 @@ static const char job_show_usage[]
       "\n"
       "One job in full: every field as \"key: value\" (for a pending job "
       "also\n"
-      "Slurm's expected start), then its rendered sbatch script under a\n"
-      "\"--- sbatch script ---\" line.\n"
+      "Slurm's expected start, and the overrides as checked against the\n"
+      "project's Hydra config), then the config Hydra composed from them\n"
+      "under a \"--- config (composed by Hydra) ---\" line, then the\n"
+      "rendered sbatch script under a \"--- sbatch script ---\" line.\n"
       "\n"
       "Options:\n"
       "  --json      print one JSON object, fields as in 'mlops jobs --json'\n"
-      "              plus sbatch_script\n"
+      "              plus sbatch_script and config (the composition:\n"
+      "              config_name, config, schema[], choices{}, groups{},\n"
+      "              defaults[], overrides[]; null when not checked)\n"
       "  -h, --help  show this help\n";
 
 static const struct cmd_spec job_commands[] = {
@@ -121,6 +125,15 @@ job_kv(struct output_kv *kv, const Mlops__Job *j)
 	output_kv_add(kv, 0, "dirty", job_yesno(j->dirty));
 	job_fmt_overrides(&sb, j);
 	output_kv_add(kv, 0, "overrides", strbuf_str(&sb));
+	strbuf_reset(&sb);
+	if (j->config_json[0] != '\0' || j->n_resolved_overrides > 0) {
+		job_fmt_argv(
+		    &sb, j->resolved_overrides, j->n_resolved_overrides);
+		output_kv_add(kv, 0, "resolved_overrides", strbuf_str(&sb));
+	} else {
+		output_kv_add(kv, 0, "resolved_overrides",
+		    "(not checked against Hydra)");
+	}
 	output_kv_add(kv, 0, "config_name", j->config_name);
 	if (j->gpus > 0) {
 		output_kv_addf(kv, 0, "gpus", "%d per node", j->gpus);
@@ -162,6 +175,16 @@ job_text(const Mlops__Job *j)
 	job_kv(kv, j);
 	rc = output_print_kv(kv);
 	output_kv_free(kv);
+	if (rc == 0 && j->config_json[0] != '\0') {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_puts(&sb, "\n--- config (composed by Hydra) ---\n");
+		if (hydra_fmt_config(&sb, j->config_json, 0) < 0) {
+			strbuf_puts(&sb, "(unreadable)\n");
+		}
+		rc = output_print(strbuf_str(&sb));
+		strbuf_fini(&sb);
+	}
 	if (rc == 0 && script[0] != '\0') {
 		rc = output_print("\n--- sbatch script ---\n");
 		if (rc == 0) {

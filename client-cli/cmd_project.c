@@ -1,7 +1,8 @@
 /*
  * mlops project add|list|show|sync|remove: local git repositories that
  * jobs are launched from. The daemon reads the git metadata and the
- * project's .mlops-config.yaml; this file only asks and prints.
+ * project's .mlops-config.yaml; this file only asks and prints. "project
+ * config" (the Hydra config) is in cmd_project_config.c.
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
@@ -55,6 +56,8 @@ const char cmd_project_usage[]
       "      re-read the project's git metadata and .mlops-config.yaml\n"
       "  " PROJECT_REMOVE_SYNOPSIS "\n"
       "      forget a project (its files are not touched)\n"
+      "  " CMD_PROJECT_CONFIG_SYNOPSIS "\n"
+      "      the project's Hydra config: values, types, groups, options\n"
       "\n"
       "Run 'mlops project SUBCOMMAND --help' for details.\n";
 
@@ -118,6 +121,8 @@ static const struct cmd_spec project_commands[] = {
 	{ "show", project_show, "show a project", project_show_usage },
 	{ "sync", project_sync, "re-read a project", project_sync_usage },
 	{ "remove", project_remove, "forget a project", project_remove_usage },
+	{ "config", cmd_project_config, "show a project's Hydra config",
+	    cmd_project_config_usage },
 };
 
 int

@@ -68,9 +68,16 @@ job_fmt_json(const Mlops__Job *j, bool with_script)
 	    j->sweep_id > 0 ? json_object_new_int64(j->sweep_id) : NULL);
 	json_object_object_add(
 	    o, "expected_start", output_json_str(j->expected_start));
+	json_object_object_add(o, "resolved_overrides",
+	    output_json_strv(j->resolved_overrides, j->n_resolved_overrides));
 	if (with_script) {
 		json_object_object_add(
 		    o, "sbatch_script", output_json_str(j->sbatch_script));
+		/* the composition as the daemon stored it; null: unchecked */
+		json_object_object_add(o, "config",
+		    j->config_json[0] != '\0'
+		        ? json_tokener_parse(j->config_json)
+		        : NULL);
 	}
 	return o;
 }
@@ -181,8 +188,14 @@ job_fmt_shell_safe(const char *s)
 void
 job_fmt_overrides(struct strbuf *out, const Mlops__Job *j)
 {
-	for (size_t i = 0; i < j->n_overrides; i++) {
-		const char *o = j->overrides[i];
+	job_fmt_argv(out, j->overrides, j->n_overrides);
+}
+
+void
+job_fmt_argv(struct strbuf *out, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *o = v[i];
 
 		if (i > 0) {
 			strbuf_putc(out, ' ');

@@ -34,6 +34,9 @@ RPC_HANDLER(rpc_project_show);
 RPC_HANDLER(rpc_project_sync);
 RPC_HANDLER(rpc_project_remove);
 
+/* rpc_hydra.c */
+RPC_HANDLER(rpc_hydra_project_config);
+
 /* rpc_logs.c */
 RPC_HANDLER(rpc_logs);
 

@@ -25,6 +25,8 @@ const struct rpc_method rpc_methods[] = {
 	    rpc_project_sync },
 	{ MLOPS__REQUEST__BODY_PROJECT_REMOVE, "project_remove",
 	    rpc_project_remove },
+	{ MLOPS__REQUEST__BODY_PROJECT_CONFIG, "project_config",
+	    rpc_hydra_project_config },
 	{ MLOPS__REQUEST__BODY_LAUNCH, "launch", rpc_launch },
 	{ MLOPS__REQUEST__BODY_JOBS, "jobs", rpc_jobs },
 	{ MLOPS__REQUEST__BODY_JOB_SHOW, "job_show", rpc_job_show },

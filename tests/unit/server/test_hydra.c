@@ -1,9 +1,9 @@
 /*
  * hydra: loading and composing the config trees of tests/fixtures/hydra/,
- * one per defaults-list form (group defaults, nested groups, optional,
- * override, @package, _self_ order, absolute paths, null, ???,
- * interpolated entries, option lists), YAML typing, the JSON dump and the
- * errors of the bad trees.
+ * one per defaults-list form (group defaults, nested groups, optional
+ * present and absent, override, @package, _self_ order, absolute paths,
+ * null, ???, interpolated entries, option lists), YAML typing, the JSON
+ * dump and the errors of the bad trees.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -361,6 +361,45 @@ test_option_list(void **state)
 	hydra_config_free(cfg);
 }
 
+/* `- optional g: o`: loaded when g/o exists, skipped when the option or
+ * the group is missing; an override may then pick an existing option. */
+static void
+test_optional(void **state)
+{
+	struct hydra_config   *cfg   = load_ok(TREE("optional"), NULL);
+	struct hydra_resolved *res   = NULL;
+	struct mlops_error     err   = { 0 };
+	const char *const      ovs[] = { "cache=memcached" };
+	const char *const      bad[] = { "cache=redis" };
+
+	(void) state;
+	expect_scalar(cfg, "db.driver", HYDRA_TYPE_STRING, "mysql");
+	expect_choice(cfg, "db", "mysql", "db", true);
+	expect_choice(cfg, "cache", "redis", "cache", false);
+	expect_choice(cfg, "local", "dev", "local", false);
+	assert_true(hydra_config_choice_find(cfg, "cache")->optional);
+	assert_null(hydra_node_find(hydra_config_root(cfg), "cache"));
+	assert_null(hydra_node_find(hydra_config_root(cfg), "local"));
+	assert_int_equal(hydra_config_ndefaults(cfg), 2);
+	expect_default(cfg, 0, "db/mysql", "db", "config", false);
+	expect_default(cfg, 1, "config", "", NULL, true);
+
+	assert_int_equal(hydra_validate_overrides(&res, cfg, ovs, 1, &err), 0);
+	expect_scalar(hydra_resolved_config(res), "cache.servers.1",
+	    HYDRA_TYPE_STRING, "b");
+	expect_choice(
+	    hydra_resolved_config(res), "cache", "memcached", "cache", true);
+	hydra_resolved_free(res);
+	res = NULL;
+	/* an override must name an option that exists, optional or not */
+	assert_int_equal(
+	    hydra_validate_overrides(&res, cfg, bad, 1, &err), MLOPS_EINVAL);
+	assert_string_equal(err.msg,
+	    "overrides: cache=redis: no option 'redis' in group 'cache' "
+	    "(options: memcached)");
+	hydra_config_free(cfg);
+}
+
 static void
 test_bad_trees(void **state)
 {
@@ -606,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_null_and_mandatory_group),
 		cmocka_unit_test(test_interpolated_default),
 		cmocka_unit_test(test_option_list),
+		cmocka_unit_test(test_optional),
 		cmocka_unit_test(test_bad_trees),
 		cmocka_unit_test(test_broken_option_used_later),
 		cmocka_unit_test(test_yaml_types),

@@ -207,6 +207,33 @@ test_mandatory(void **state)
 	    "overrides: 'extra' is mandatory (?\?\?) and was not given");
 }
 
+/* `- model: ???` in the defaults list: a launch must choose it. */
+static void
+test_mandatory_group(void **state)
+{
+	struct hydra_config   *cfg   = NULL;
+	struct hydra_resolved *res   = NULL;
+	struct mlops_error     err   = { 0 };
+	const char *const      ovs[] = { "model=c" };
+
+	(void) state;
+	assert_int_equal(
+	    hydra_load(&cfg, TREE("null_default"), NULL, &err), 0);
+	assert_int_equal(
+	    hydra_validate_overrides(&res, cfg, NULL, 0, &err), MLOPS_EINVAL);
+	assert_string_equal(err.field, "overrides");
+	assert_string_equal(err.msg,
+	    "overrides: 'model' is mandatory (?\?\?) and was not given "
+	    "(options: a, b)");
+	assert_int_equal(
+	    hydra_validate_overrides(&res, cfg, ovs, 1, &err), MLOPS_EINVAL);
+	assert_string_equal(err.msg,
+	    "overrides: model=c: no option 'c' in group 'model' (options: a, "
+	    "b)");
+	assert_null(res);
+	hydra_config_free(cfg);
+}
+
 static void
 test_add_delete_errors(void **state)
 {
@@ -220,6 +247,9 @@ test_add_delete_errors(void **state)
 	expect_fail(state, "+seed.x=1",
 	    "overrides: +seed.x=1: 'seed' is not "
 	    "a map");
+	/* ++ forces a value in, but not below a scalar */
+	expect_fail(
+	    state, "++seed.x=1", "overrides: ++seed.x=1: 'seed' is not a map");
 }
 
 static void
@@ -546,6 +576,7 @@ main(void)
 		cmocka_unit_test(test_bad_group_option),
 		cmocka_unit_test(test_type_mismatch),
 		cmocka_unit_test(test_mandatory),
+		cmocka_unit_test(test_mandatory_group),
 		cmocka_unit_test(test_add_delete_errors),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_set_values),

@@ -360,8 +360,13 @@ sbatch_render_install(struct strbuf *sb, const struct sbatch_spec *spec)
 	if (!spec->install_editable) {
 		return;
 	}
-	strbuf_printf(&tmp, "%s/venv", spec->job_dir);
+	/* An array's tasks may run at once: each builds its own venv. */
+	strbuf_printf(
+	    &tmp, "%s/venv%s", spec->job_dir, spec->array != NULL ? "-" : "");
 	shquote_arg(&venv, strbuf_str(&tmp));
+	if (spec->array != NULL) {
+		strbuf_puts(&venv, "\"$SLURM_ARRAY_TASK_ID\"");
+	}
 	shquote_arg(&code, spec->code_dir);
 	strbuf_reset(&tmp);
 	strbuf_printf(&tmp, "%s/src:%s", spec->code_dir, spec->code_dir);

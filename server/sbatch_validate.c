@@ -5,9 +5,11 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mlops/error.h>
+#include <mlops/xmalloc.h>
 
 #include "sbatch.h"
 
@@ -24,6 +26,8 @@ static int sbatch_check_ident(const char *field, const char *value,
     bool required, struct mlops_error *err);
 static int sbatch_check_range(
     const char *field, int value, int lo, int hi, struct mlops_error *err);
+static int sbatch_check_log_path(const char *field, const char *value,
+    const struct sbatch_array *array, struct mlops_error *err);
 static int sbatch_check_path(
     const char *field, const char *value, struct mlops_error *err);
 static int sbatch_check_list(
@@ -220,6 +224,27 @@ sbatch_check_path(
 		}
 	}
 	return 0;
+}
+
+/* A log path: as sbatch_check_path(), but an array job's may hold Slurm's
+ * "%a" (the task index), so that each task writes its own file. */
+static int
+sbatch_check_log_path(const char *field, const char *value,
+    const struct sbatch_array *array, struct mlops_error *err)
+{
+	char *copy;
+	int   rc;
+
+	if (array == NULL || value == NULL || strstr(value, "%a") == NULL) {
+		return sbatch_check_path(field, value, err);
+	}
+	copy = xstrdup(value);
+	for (char *p = strstr(copy, "%a"); p != NULL; p = strstr(p, "%a")) {
+		p[0] = 'a';
+	}
+	rc = sbatch_check_path(field, copy, err);
+	free(copy);
+	return rc;
 }
 
 static int
@@ -425,9 +450,11 @@ sbatch_validate(const struct sbatch_spec *spec, struct mlops_error *err)
 	    || (rc = sbatch_check_env(spec, err)) < 0
 	    || (rc = sbatch_check_path("job_dir", spec->job_dir, err)) < 0
 	    || (rc = sbatch_check_path("code_dir", spec->code_dir, err)) < 0
-	    || (rc = sbatch_check_path("stdout_path", spec->stdout_path, err))
+	    || (rc = sbatch_check_log_path(
+	            "stdout_path", spec->stdout_path, spec->array, err))
 	        < 0
-	    || (rc = sbatch_check_path("stderr_path", spec->stderr_path, err))
+	    || (rc = sbatch_check_log_path(
+	            "stderr_path", spec->stderr_path, spec->array, err))
 	        < 0
 	    || (rc = sbatch_check_run(spec, err)) < 0) {
 		return rc;

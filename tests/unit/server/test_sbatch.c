@@ -751,6 +751,41 @@ test_run_overrides_arrive_intact(void **state)
 	free(desc);
 }
 
+/* A sweep as the daemon renders it: one log file per task (%a) and, with
+ * install_editable, one venv per task (tasks may run at once). */
+static void
+test_golden_array_sweep(void **state)
+{
+	static const char *const t0[]    = { "lr=0.1", "seed=0" };
+	static const char *const t1[]    = { "lr=0.1", "seed=1" };
+	const struct sbatch_list tasks[] = { { t0, 2 }, { t1, 2 } };
+	struct sbatch_array      array   = { 2, 1, tasks };
+	struct sbatch_spec       s       = sb_base();
+
+	(void) state;
+	s.array            = &array;
+	s.stdout_path      = JOB_DIR "/stdout-%a.log";
+	s.stderr_path      = JOB_DIR "/stderr-%a.log";
+	s.install_editable = true;
+	sb_golden("array_sweep.sh", &s, NULL);
+	/* Only an array's log paths may hold %a, and no other pattern. */
+	{
+		struct mlops_error err = { 0 };
+		struct strbuf      out = STRBUF_INIT;
+
+		s.stdout_path = JOB_DIR "/stdout-%j.log";
+		assert_int_equal(
+		    sbatch_render(&out, NULL, &s, &err), MLOPS_EINVAL);
+		assert_string_equal(err.field, "stdout_path");
+		s.stdout_path = JOB_DIR "/stdout-%a.log";
+		s.array       = NULL;
+		assert_int_equal(
+		    sbatch_render(&out, NULL, &s, &err), MLOPS_EINVAL);
+		assert_string_equal(err.field, "stdout_path");
+		strbuf_fini(&out);
+	}
+}
+
 static void
 test_run_array_task(void **state)
 {
@@ -890,6 +925,7 @@ main(void)
 		cmocka_unit_test(test_golden_config_name),
 		cmocka_unit_test(test_golden_overrides_hostile),
 		cmocka_unit_test(test_golden_array),
+		cmocka_unit_test(test_golden_array_sweep),
 		cmocka_unit_test(test_golden_custom_template),
 		cmocka_unit_test(test_description_not_in_directives),
 		cmocka_unit_test(test_default_template_matches_file),

@@ -23,12 +23,14 @@
 #include "gitinfo.h"
 #include "launch.h"
 #include "launch_hydra.h"
+#include "launch_sweep.h"
 #include "mlopsd.h"
 #include "sbatch.h"
 #include "slurm_cmd.h"
 #include "slurm_parse.h"
 #include "sshexec.h"
 #include "sshpool.h"
+#include "store_sweeps.h"
 
 #define LAUNCH_MAX_INFLIGHT 256
 
@@ -37,6 +39,7 @@ struct launcher {
 	pthread_cond_t  l_cv;
 	int64_t         l_ids[LAUNCH_MAX_INFLIGHT]; /* 0: free slot */
 	unsigned        l_running;                  /* threads alive */
+	struct launch_sweep_limits *l_limits; /* MaxArraySize per cluster */
 };
 
 /* Everything one launch owns. */
@@ -52,6 +55,8 @@ struct launch {
 	size_t n_overrides;
 	int    gpus, nodes, cpus_per_task;
 	bool   allow_dirty, dry_run, no_validate;
+	bool   sweep;        /* overrides are a multirun: one job array */
+	int    max_parallel; /* the array's %K; 0: no limit */
 	/* worked out on the way */
 	const struct cluster_config *cc;
 	struct sshpool              *pool;
@@ -68,6 +73,10 @@ struct launch {
 	/* the Hydra check; hydra NULL: not validated (no conf/) */
 	struct launch_hydra *hydra;
 	char                *resolved_json, *config_json;
+	/* a sweep (NULL: a single job), and a dry run's would-be tasks */
+	struct launch_sweep *sw;
+	struct store_job   **tasks;
+	size_t               n_tasks;
 };
 
 int
@@ -77,7 +86,8 @@ launcher_new(struct launcher **out)
 
 	pthread_mutex_init(&l->l_mtx, NULL);
 	pthread_cond_init(&l->l_cv, NULL);
-	*out = l;
+	l->l_limits = launch_sweep_limits_new();
+	*out        = l;
 	return 0;
 }
 
@@ -104,6 +114,7 @@ launcher_free(struct launcher *l)
 	pthread_mutex_unlock(&l->l_mtx);
 	pthread_mutex_destroy(&l->l_mtx);
 	pthread_cond_destroy(&l->l_cv);
+	launch_sweep_limits_free(l->l_limits);
 	free(l);
 }
 
@@ -118,6 +129,14 @@ launcher_in_flight(struct launcher *l, int64_t id)
 	}
 	pthread_mutex_unlock(&l->l_mtx);
 	return found;
+}
+
+bool
+launcher_job_in_flight(struct launcher *l, const struct store_job *j)
+{
+	/* A sweep in flight is marked by its negated id. */
+	return launcher_in_flight(l, j->id)
+	    || (j->sweep_id > 0 && launcher_in_flight(l, -j->sweep_id));
 }
 
 static void
@@ -164,6 +183,8 @@ launch_free(struct launch *L)
 	strbuf_fini(&L->patch);
 	free(L->slurm_id);
 	store_job_free(L->dry_job);
+	launch_sweep_free(L->sw);
+	store_job_list_free(L->tasks, L->n_tasks);
 	free(L);
 }
 
@@ -339,7 +360,11 @@ launch_remote_check(
 	    < 0) {
 		return rc;
 	}
-	return launch_check_cluster(L, s, err);
+	if ((rc = launch_check_cluster(L, s, err)) < 0 || L->sw == NULL) {
+		return rc;
+	}
+	return launch_sweep_check_limit(L->sw, L->d->d_launcher->l_limits,
+	    L->cc->name, s, L->cc->use_login_shell, err);
 }
 
 /* Step 2 on the worker: code, script, sbatch. */
@@ -456,8 +481,11 @@ launch_validate(struct launch *L, struct mlops_error *err)
 	    || L->hydra == NULL) {
 		return rc;
 	}
-	/* Sweep: each task's overrides are checked here the same way, one
+	/* Sweep: each task's overrides are checked the same way, one
 	 * launch_hydra_check() per task, before the array is recorded. */
+	if (L->sw != NULL) {
+		return launch_sweep_validate(L->sw, L->hydra, err);
+	}
 	return launch_hydra_check(L->hydra, (const char *const *) L->overrides,
 	    L->n_overrides, &L->resolved_json, &L->config_json, err);
 }
@@ -556,6 +584,13 @@ launch_prepare(struct launch *L, struct mlops_error *err)
 			    "code_sync: snapshot");
 		}
 	}
+	if (L->sweep
+	    && (rc = launch_sweep_new(&L->sw,
+	            (const char *const *) L->overrides, L->n_overrides,
+	            L->max_parallel, err))
+	        < 0) {
+		return rc;
+	}
 	return L->no_validate ? 0 : launch_validate(L, err);
 }
 
@@ -629,7 +664,9 @@ launch_record(struct launch *L, struct mlops_error *err)
 		launch_hydra_strv_free(resolved);
 		return rc;
 	}
-	rc = store_job_insert(L->st, &j, err);
+	/* A sweep: the sweep row and one row per task; j is task 0. */
+	rc = L->sw != NULL ? launch_sweep_insert(L->sw, L->st, &j, err)
+	                   : store_job_insert(L->st, &j, err);
 	launch_hydra_strv_free(resolved);
 	if (rc < 0) {
 		goto fail;
@@ -663,18 +700,27 @@ launch_record(struct launch *L, struct mlops_error *err)
 	spec.config_name   = L->config_name;
 	spec.overrides.v   = (const char *const *) L->overrides;
 	spec.overrides.n   = L->n_overrides;
+	if (L->sw != NULL) {
+		launch_sweep_spec(L->sw, &spec, L->job_dir);
+	}
 	if ((rc = launch_template(L, &out, &spec, err)) < 0) {
 		goto fail;
 	}
 	L->script = strbuf_detach(&out, NULL);
-	if ((rc = store_job_set_script(L->st, L->id, L->job_dir,
-	         L->stdout_path, L->stderr_path, L->script, err))
-	    < 0) {
+	rc        = L->sw != NULL ? launch_sweep_set_scripts(
+	                L->sw, L->st, L->job_dir, L->script, err)
+	                          : store_job_set_script(L->st, L->id, L->job_dir,
+	                              L->stdout_path, L->stderr_path, L->script, err);
+	if (rc < 0) {
 		goto fail;
 	}
 	if (L->dry_run) {
 		/* Nothing is kept: the row only gave the script its id. */
 		rc = store_job_get(&L->dry_job, L->st, L->id, err);
+		if (rc == 0 && L->sw != NULL) {
+			rc = store_sweep_tasks(&L->tasks, &L->n_tasks, L->st,
+			    launch_sweep_id(L->sw), err);
+		}
 		store_rollback(L->st, NULL);
 		return rc;
 	}
@@ -702,6 +748,39 @@ launch_pack(struct launch *L, struct mlops_error *err)
 		rc = gitinfo_diff_head(&L->patch, L->gi->root, err);
 	}
 	return rc;
+}
+
+/*
+ * A sweep's outcome, on all of its tasks at once: each gets its Slurm id
+ * "<array>_<task>" or SUBMIT_FAILED, and an event. Keeps the tasks for the
+ * reply. Returns the id to name in an error (task 0), or 0.
+ */
+static int64_t
+launch_sweep_outcome(struct launch *L, int rc, struct mlops_error *err)
+{
+	int64_t            sid = launch_sweep_id(L->sw);
+	struct mlops_error e2  = { 0 };
+
+	if (rc == 0) {
+		if (store_sweep_set_submitted(
+		        L->st, sid, L->slurm_id, (int64_t) time(NULL), &e2)
+		    < 0) {
+			log_warn("sweep %lld: %s", (long long) sid, e2.msg);
+		}
+		log_info("sweep %lld: Slurm array %s (%zu tasks) on %s",
+		    (long long) sid, L->slurm_id, launch_sweep_ntasks(L->sw),
+		    L->cc->name);
+	} else {
+		log_warn("sweep %lld: submission failed: %s", (long long) sid,
+		    err->msg);
+		store_sweep_set_submit_failed(L->st, sid, err->msg, &e2);
+	}
+	if (store_sweep_tasks(&L->tasks, &L->n_tasks, L->st, sid, &e2) == 0) {
+		for (size_t i = 0; i < L->n_tasks; i++) {
+			events_job(L->d->d_events, L->tasks[i], "SUBMITTING");
+		}
+	}
+	return rc == 0 ? 0 : L->id;
 }
 
 static void *
@@ -736,12 +815,17 @@ launch_main(void *arg)
 	}
 	/* From here on the job exists: every outcome is recorded on it. */
 	launcher_mark(lr, L->id, true);
+	if (L->sw != NULL) {
+		launcher_mark(lr, -launch_sweep_id(L->sw), true);
+	}
 	log_info("job %lld: submitting to %s", (long long) L->id, L->cc->name);
 	rc = launch_pack(L, &err);
 	if (rc == 0) {
 		rc = sshpool_call(L->pool, launch_remote_submit, L, &err);
 	}
-	if (rc == 0) {
+	if (L->sw != NULL) {
+		recorded = launch_sweep_outcome(L, rc, &err);
+	} else if (rc == 0) {
 		rc = store_job_set_submitted(
 		    L->st, L->id, L->slurm_id, (int64_t) time(NULL), &err);
 		log_info("job %lld: Slurm job %s on %s", (long long) L->id,
@@ -755,7 +839,10 @@ launch_main(void *arg)
 		recorded = L->id;
 	}
 	launcher_mark(lr, L->id, false);
-	if (store_job_get(&job, L->st, L->id, NULL) == 0) {
+	if (L->sw != NULL) {
+		launcher_mark(lr, -launch_sweep_id(L->sw), false);
+		store_job_get(&job, L->st, L->id, NULL);
+	} else if (store_job_get(&job, L->st, L->id, NULL) == 0) {
 		events_job(L->d->d_events, job, "SUBMITTING");
 	}
 	if (rc < 0) {
@@ -764,7 +851,12 @@ launch_main(void *arg)
 	}
 	(void) changed;
 done:
-	L->cb(L->arg, rc, job, recorded, &err);
+	L->cb(L->arg, rc, job, rc == 0 ? L->tasks : NULL,
+	    rc == 0 ? L->n_tasks : 0, recorded, &err);
+	if (rc == 0) {
+		L->tasks   = NULL; /* the callback's now */
+		L->n_tasks = 0;
+	}
 	launch_free(L);
 	pthread_mutex_lock(&lr->l_mtx);
 	lr->l_running--;
@@ -798,6 +890,8 @@ launch_start(struct mlopsd *d, const struct launch_request *req, launch_cb cb,
 	L->allow_dirty   = req->allow_dirty;
 	L->dry_run       = req->dry_run;
 	L->no_validate   = req->no_validate;
+	L->sweep         = req->sweep;
+	L->max_parallel  = req->max_parallel;
 	L->n_overrides   = req->n_overrides;
 	L->overrides     = xcalloc(req->n_overrides + 1, sizeof(char *));
 	for (size_t i = 0; i < req->n_overrides; i++) {

@@ -36,24 +36,31 @@ struct launch_request {
 	size_t             n_overrides;
 	bool               allow_dirty;
 	bool               dry_run;
-	bool no_validate; /* skip the Hydra check of the overrides */
+	bool no_validate;  /* skip the Hydra check of the overrides */
+	bool sweep;        /* overrides are a multirun: ONE job array */
+	int  max_parallel; /* sweep: tasks at once (%K); 0: no limit */
 };
 
 /*
  * Completion: rc 0 with the job (SUBMITTED or, for a dry run, the would-be
  * job with its script), or an error naming the field. `job` is NULL on
  * error, and then also when a job was recorded as SUBMIT_FAILED (its id is
- * in `job_id`, 0 when none was recorded). The callback owns `job` (free
- * with store_job_free()). Runs on the launch thread.
+ * in `job_id`, 0 when none was recorded). For a sweep `job` is task 0 and
+ * `tasks` all n_tasks tasks in array order (sweep_id set in each); NULL
+ * otherwise. The callback owns `job` (free with store_job_free()) and
+ * `tasks` (store_job_list_free()). Runs on the launch thread.
  */
 typedef void (*launch_cb)(void *arg, int rc, struct store_job *job,
-    int64_t job_id, const struct mlops_error *err);
+    struct store_job **tasks, size_t n_tasks, int64_t job_id,
+    const struct mlops_error *err);
 
 int launcher_new(struct launcher **out);
 /** Waits (up to 60 s) for launches in flight, then frees. */
 void launcher_free(struct launcher *l);
 /** True while job `id` is being submitted by this daemon. */
 bool launcher_in_flight(struct launcher *l, int64_t id);
+/** True while `j` (a job, or any task of a sweep) is being submitted. */
+bool launcher_job_in_flight(struct launcher *l, const struct store_job *j);
 
 /**
  * Starts a launch of `req` (copied) on a thread of its own; `cb` runs

@@ -19,10 +19,12 @@
 #include "mlopsd.h"
 #include "poller.h"
 #include "sbatch.h"
+#include "slurm_array.h"
 #include "slurm_cmd.h"
 #include "slurm_parse.h"
 #include "slurm_state.h"
 #include "store.h"
+#include "store_sweeps.h"
 
 /* A SUBMITTING job left by a dead daemon is given up after this long. */
 #define POLLER_RECONCILE_GRACE_S 60
@@ -77,9 +79,13 @@ poller_utc_offset(void)
 	return 0; /* Slurm prints local time; see slurm_parse_time(). */
 }
 
-/* Applies one observed Slurm row to the job with that Slurm id. */
+/*
+ * Applies one observed Slurm row to the job with Slurm id `slurm_id` (the
+ * row's own, or an array task's that a range row "123_[1-3]" stands for).
+ */
 static void
-poller_apply(struct poll_cluster *pc, const struct slurm_job *r)
+poller_apply(
+    struct poll_cluster *pc, const struct slurm_job *r, const char *slurm_id)
 {
 	struct store_job_update u       = { 0 };
 	struct mlops_error      err     = { 0 };
@@ -94,7 +100,7 @@ poller_apply(struct poll_cluster *pc, const struct slurm_job *r)
 		return;
 	}
 	u.cluster      = pc->pc_cc->name;
-	u.slurm_job_id = r->job_id;
+	u.slurm_job_id = slurm_id;
 	u.state        = job_state_name((enum job_state) r->state);
 	u.reason       = r->reason;
 	u.exit_code    = r->exit_code;
@@ -117,21 +123,104 @@ poller_apply(struct poll_cluster *pc, const struct slurm_job *r)
 	}
 }
 
-/* Marks the rows of `text` (squeue or sacct output) as seen, applies them. */
+/*
+ * Applies the rows of squeue or sacct output to the active jobs they name
+ * and marks those seen. An array task "123_4" takes its own row, or the
+ * range row of tasks not started yet ("123_[4-7%2]") that holds it.
+ */
 static void
 poller_rows(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 {
-	for (size_t i = 0; i < jobs->n; i++) {
-		const struct slurm_job *r = &jobs->v[i];
+	for (size_t k = 0; k < pc->pc_n_active; k++) {
+		const char             *id = pc->pc_active[k]->slurm_job_id;
+		const struct slurm_job *r  = slurm_array_find(jobs, id);
 
-		for (size_t k = 0; k < pc->pc_n_active; k++) {
-			if (strcmp(pc->pc_active[k]->slurm_job_id, r->job_id)
-			    == 0) {
-				pc->pc_seen[k] = true;
-				poller_apply(pc, r);
-			}
+		if (r != NULL) {
+			pc->pc_seen[k] = true;
+			poller_apply(pc, r, id);
 		}
 	}
+}
+
+/* The id to ask Slurm about for `j`: an array task's array, else its own. */
+static char *
+poller_query_id(const struct store_job *j)
+{
+	char array_id[32];
+	long task;
+
+	if (j->sweep_id > 0
+	    && slurm_array_task_split(
+	        j->slurm_job_id, array_id, sizeof(array_id), &task)) {
+		return xstrdup(array_id);
+	}
+	return xstrdup(j->slurm_job_id);
+}
+
+/* Adds `id` to v[0..*n) unless it is there already; takes `id`. */
+static void
+poller_add_id(const char **v, size_t *n, char *id)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(v[i], id) == 0) {
+			free(id);
+			return;
+		}
+	}
+	v[(*n)++] = id;
+}
+
+/* The job id that names a SUBMITTING job in Slurm: a sweep's array is
+ * named after its task 0. 0 when that task is not among `subm`. */
+static int64_t
+poller_name_id(struct poll_cluster *pc, const struct store_job *j)
+{
+	if (j->sweep_id <= 0) {
+		return j->id;
+	}
+	for (size_t k = 0; k < pc->pc_n_subm; k++) {
+		if (pc->pc_subm[k]->sweep_id == j->sweep_id
+		    && pc->pc_subm[k]->array_task_id == 0) {
+			return pc->pc_subm[k]->id;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A SUBMITTING sweep found as array `r->array_job_id` after a restart:
+ * every task takes its Slurm id at once, and is published.
+ */
+static void
+poller_adopt_sweep(
+    struct poll_cluster *pc, size_t k, const struct slurm_job *r)
+{
+	const struct store_job *j   = pc->pc_subm[k];
+	struct mlops_error      err = { 0 };
+	struct store_job      **v   = NULL;
+	size_t                  n   = 0;
+
+	if (r->array_job_id == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < pc->pc_n_subm; i++) {
+		if (pc->pc_subm[i]->sweep_id == j->sweep_id) {
+			pc->pc_subm_seen[i] = true;
+		}
+	}
+	log_info("sweep %lld: found on %s as Slurm array %s after a restart",
+	    (long long) j->sweep_id, pc->pc_cc->name, r->array_job_id);
+	if (store_sweep_set_submitted(
+	        pc->pc_st, j->sweep_id, r->array_job_id, r->submit_time, &err)
+	        < 0
+	    || store_sweep_tasks(&v, &n, pc->pc_st, j->sweep_id, &err) < 0) {
+		log_warn("sweep %lld: %s", (long long) j->sweep_id, err.msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		events_job(pc->pc_p->p_d->d_events, v[i], "SUBMITTING");
+	}
+	store_job_list_free(v, n);
 }
 
 /* Adopts a SUBMITTING job found by its name: it did reach Slurm. */
@@ -144,12 +233,17 @@ poller_adopt(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 		const struct slurm_job *r = &jobs->v[i];
 
 		for (size_t k = 0; k < pc->pc_n_subm; k++) {
-			char name[64];
+			char    name[64];
+			int64_t nid = poller_name_id(pc, pc->pc_subm[k]);
 
 			sbatch_job_name(name, sizeof(name),
-			    pc->pc_p->p_d->d_instance, pc->pc_subm[k]->id);
-			if (pc->pc_subm_seen[k] || r->name == NULL
+			    pc->pc_p->p_d->d_instance, nid);
+			if (pc->pc_subm_seen[k] || nid == 0 || r->name == NULL
 			    || strcmp(r->name, name) != 0) {
+				continue;
+			}
+			if (pc->pc_subm[k]->sweep_id > 0) {
+				poller_adopt_sweep(pc, k, r);
 				continue;
 			}
 			pc->pc_subm_seen[k] = true;
@@ -161,7 +255,7 @@ poller_adopt(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 			        pc->pc_subm[k]->id, r->job_id, r->submit_time,
 			        &err)
 			    == 0) {
-				poller_apply(pc, r);
+				poller_apply(pc, r, r->job_id);
 			}
 		}
 	}
@@ -349,7 +443,9 @@ poller_next(struct poll_cluster *pc)
 			}
 			v = xcalloc(pc->pc_n_subm + 1, sizeof(char *));
 			for (size_t k = 0; k < pc->pc_n_subm; k++) {
-				if (!pc->pc_subm_seen[k]) {
+				/* A sweep's array has its task 0's name. */
+				if (!pc->pc_subm_seen[k]
+				    && pc->pc_subm[k]->array_task_id <= 0) {
 					char name[64];
 
 					v[n++] = xstrdup(
@@ -372,11 +468,12 @@ poller_next(struct poll_cluster *pc)
 		case POLL_SQUEUE:
 		case POLL_SACCT:
 			v = xcalloc(pc->pc_n_active + 1, sizeof(char *));
+			/* A sweep's tasks are asked for by their array. */
 			for (size_t k = 0; k < pc->pc_n_active; k++) {
 				if (pc->pc_step == POLL_SQUEUE
 				    || !pc->pc_seen[k]) {
-					v[n++] = xstrdup(
-					    pc->pc_active[k]->slurm_job_id);
+					poller_add_id(v, &n,
+					    poller_query_id(pc->pc_active[k]));
 				}
 			}
 			if (n == 0) {
@@ -441,8 +538,8 @@ poller_cycle(struct poll_cluster *pc)
 		pc->pc_subm = xcalloc(n ? n : 1, sizeof(*pc->pc_subm));
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(all[i]->cluster, pc->pc_cc->name) == 0
-			    && !launcher_in_flight(
-			        p->p_d->d_launcher, all[i]->id)) {
+			    && !launcher_job_in_flight(
+			        p->p_d->d_launcher, all[i])) {
 				pc->pc_subm[pc->pc_n_subm++] = all[i];
 				all[i]                       = NULL;
 			}

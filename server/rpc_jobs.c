@@ -21,6 +21,7 @@
 #include "slurm_state.h"
 #include "sshpool.h"
 #include "store.h"
+#include "store_sweeps.h"
 
 /* A job for a reply: converted, with the store_job kept until sent. */
 static Mlops__Job *
@@ -63,11 +64,27 @@ rpc_job(struct rpc_call *call, struct store_job *j, bool with_script)
 	return m;
 }
 
+/* Jobs for a reply; the array `v` itself is freed, its jobs kept. */
+static Mlops__Job **
+rpc_jobs_of(
+    struct rpc_call *call, struct store_job **v, size_t n, size_t *n_out)
+{
+	Mlops__Job **m = rpc_call_alloc(call, (n ? n : 1) * sizeof(*m));
+
+	for (size_t i = 0; i < n; i++) {
+		m[i] = rpc_job(call, v[i], false);
+	}
+	free(v);
+	*n_out = n;
+	return m;
+}
+
 /* --- launch ----------------------------------------------------------------
  */
 
 static void
-rpc_launch_done(void *arg, int rc, struct store_job *job, int64_t job_id,
+rpc_launch_done(void *arg, int rc, struct store_job *job,
+    struct store_job **tasks, size_t n_tasks, int64_t job_id,
     const struct mlops_error *err)
 {
 	struct rpc_call *call = arg;
@@ -77,7 +94,9 @@ rpc_launch_done(void *arg, int rc, struct store_job *job, int64_t job_id,
 		Mlops__LaunchReply *r    = RPC_ALLOC(
 		       call, Mlops__LaunchReply, MLOPS__LAUNCH_REPLY__INIT);
 
-		r->job          = rpc_job(call, job, true);
+		r->sweep_id = job->sweep_id;
+		r->job      = rpc_job(call, job, true);
+		r->tasks    = rpc_jobs_of(call, tasks, n_tasks, &r->n_tasks);
 		resp->body_case = MLOPS__RESPONSE__BODY_LAUNCH;
 		resp->launch    = r;
 		rpc_call_complete(call, 0, NULL);
@@ -120,6 +139,8 @@ RPC_HANDLER(rpc_launch)
 	lr.n_overrides   = q->n_overrides;
 	lr.allow_dirty   = q->allow_dirty;
 	lr.dry_run       = q->dry_run;
+	lr.sweep         = q->sweep;
+	lr.max_parallel  = q->max_parallel;
 	lr.no_validate   = q->no_validate;
 	if ((rc = launch_start(
 	         rpc_call_daemon(call), &lr, rpc_launch_done, call, err))
@@ -135,6 +156,37 @@ static const char *
 rpc_opt(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* A sweep's progress for a reply. ENOTFOUND (field sweep_id). */
+static int
+rpc_sweep_progress(struct rpc_call *call, int64_t id,
+    Mlops__SweepProgress **out, struct mlops_error *err)
+{
+	struct store_sweep_progress p  = { 0 };
+	struct store_sweep         *sw = NULL;
+	Mlops__SweepProgress       *m;
+	int                         rc;
+
+	if ((rc = store_sweep_get(&sw, rpc_call_store(call), id, err)) < 0
+	    || (rc = store_sweep_progress(&p, rpc_call_store(call), id, err))
+	        < 0) {
+		store_sweep_free(sw);
+		return rc;
+	}
+	m = RPC_ALLOC(call, Mlops__SweepProgress, MLOPS__SWEEP_PROGRESS__INIT);
+	m->sweep_id     = id;
+	m->slurm_job_id = rpc_call_strdup(
+	    call, sw->slurm_job_id != NULL ? sw->slurm_job_id : "");
+	m->total     = p.total;
+	m->pending   = p.pending;
+	m->running   = p.running;
+	m->completed = p.completed;
+	m->failed    = p.failed;
+	m->cancelled = p.cancelled;
+	store_sweep_free(sw);
+	*out = m;
+	return 0;
 }
 
 RPC_HANDLER(rpc_jobs)
@@ -172,6 +224,11 @@ RPC_HANDLER(rpc_jobs)
 		r->next_before_id = v[n - 1]->id;
 	}
 	free(v); /* the jobs themselves now belong to the call */
+	if (f.sweep_id != 0
+	    && (rc = rpc_sweep_progress(call, f.sweep_id, &r->sweep, err))
+	        < 0) {
+		return rc;
+	}
 	resp->body_case = MLOPS__RESPONSE__BODY_JOBS;
 	resp->jobs      = r;
 	return 0;
@@ -210,6 +267,27 @@ rpc_start_done(void *arg, int rc, struct sshexec_result *res,
 	free(s);
 }
 
+/* The array script of sweep `id` (its task 0's), or NULL. */
+static char *
+rpc_sweep_script(struct rpc_call *call, int64_t id)
+{
+	struct store_job **v      = NULL;
+	struct store_job  *first  = NULL;
+	size_t             n      = 0;
+	char              *script = NULL;
+
+	if (store_sweep_tasks(&v, &n, rpc_call_store(call), id, NULL) == 0
+	    && n > 0
+	    && store_job_get(&first, rpc_call_store(call), v[0]->id, NULL)
+	        == 0) {
+		script               = first->sbatch_script;
+		first->sbatch_script = NULL;
+	}
+	store_job_free(first);
+	store_job_list_free(v, n);
+	return script;
+}
+
 RPC_HANDLER(rpc_job_show)
 {
 	struct store_job    *j = NULL;
@@ -226,6 +304,10 @@ RPC_HANDLER(rpc_job_show)
 	         &j, rpc_call_store(call), req->job_show->id, err))
 	    < 0) {
 		return rc;
+	}
+	if (j->sbatch_script == NULL && j->sweep_id > 0) {
+		/* A sweep's script is kept once, on its task 0. */
+		j->sbatch_script = rpc_sweep_script(call, j->sweep_id);
 	}
 	r = RPC_ALLOC(call, Mlops__JobShowReply, MLOPS__JOB_SHOW_REPLY__INIT);
 	r->job          = rpc_job(call, j, true);
@@ -262,6 +344,7 @@ struct rpc_cancel {
 	struct sshpool  *pool;
 	struct store    *st;
 	int64_t          id;
+	int64_t          sweep_id; /* a whole sweep: slurm_id is the array */
 	char            *cluster, *slurm_id;
 	int              step; /* 0 scancel, 1 squeue */
 };
@@ -279,7 +362,15 @@ rpc_cancel_reply(struct rpc_cancel *c, int rc, const struct mlops_error *err)
 		Mlops__CancelReply *r    = RPC_ALLOC(
 		       c->call, Mlops__CancelReply, MLOPS__CANCEL_REPLY__INIT);
 
-		r->job          = rpc_job(c->call, j, false);
+		struct store_job **v = NULL;
+		size_t             n = 0;
+
+		r->job = rpc_job(c->call, j, false);
+		if (c->sweep_id != 0
+		    && store_sweep_tasks(&v, &n, c->st, c->sweep_id, NULL)
+		        == 0) {
+			r->tasks = rpc_jobs_of(c->call, v, n, &r->n_tasks);
+		}
 		resp->body_case = MLOPS__RESPONSE__BODY_CANCEL;
 		resp->cancel    = r;
 	}
@@ -370,14 +461,64 @@ rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
 	rpc_cancel_reply(c, 0, NULL);
 }
 
+static int rpc_cancel_start(struct rpc_cancel *c, struct mlops_error *err);
+
+/* A whole sweep: ONE scancel of its array; the reply lists its tasks. */
+static int
+rpc_cancel_sweep(struct rpc_call *call, int64_t id, struct mlops_error *err)
+{
+	struct store_sweep         *sw = NULL;
+	struct store_sweep_progress p  = { 0 };
+	struct store_job          **v  = NULL;
+	size_t                      n  = 0;
+	struct rpc_cancel          *c;
+	int                         rc;
+
+	if ((rc = store_sweep_get(&sw, rpc_call_store(call), id, err)) < 0
+	    || (rc = store_sweep_progress(&p, rpc_call_store(call), id, err))
+	        < 0
+	    || (rc = store_sweep_tasks(&v, &n, rpc_call_store(call), id, err))
+	        < 0) {
+		goto out;
+	}
+	if (p.pending + p.running == 0) {
+		rc = mlops_error_set_field(err, MLOPS_EINVAL, "sweep_id",
+		    "sweep %lld already ended (%d completed, %d failed, %d "
+		    "cancelled)",
+		    (long long) id, p.completed, p.failed, p.cancelled);
+		goto out;
+	}
+	if (sw->slurm_job_id == NULL || n == 0) {
+		rc = mlops_error_set(err, MLOPS_EBUSY,
+		    "sweep %lld is still being submitted; cancel it once it "
+		    "has a Slurm id",
+		    (long long) id);
+		goto out;
+	}
+	c           = xcalloc(1, sizeof(*c));
+	c->call     = call;
+	c->d        = rpc_call_daemon(call);
+	c->st       = rpc_call_store(call);
+	c->id       = v[0]->id;
+	c->sweep_id = id;
+	c->cluster  = xstrdup(sw->cluster);
+	c->slurm_id = xstrdup(sw->slurm_job_id);
+	rc          = rpc_cancel_start(c, err);
+out:
+	store_job_list_free(v, n);
+	store_sweep_free(sw);
+	return rc;
+}
+
 RPC_HANDLER(rpc_cancel)
 {
-	struct store_job   *j = NULL;
-	struct rpc_cancel  *c;
-	char              **argv = NULL;
-	struct sshexec_opts opts;
-	int                 rc;
+	struct store_job  *j = NULL;
+	struct rpc_cancel *c;
+	int                rc;
 
+	if (req->cancel != NULL && req->cancel->sweep_id > 0) {
+		return rpc_cancel_sweep(call, req->cancel->sweep_id, err);
+	}
 	if (req->cancel == NULL || req->cancel->id <= 0) {
 		return mlops_error_set_field(
 		    err, MLOPS_EINVAL, "id", "id: a job id is required");
@@ -409,8 +550,19 @@ RPC_HANDLER(rpc_cancel)
 	c->id       = j->id;
 	c->cluster  = xstrdup(j->cluster);
 	c->slurm_id = xstrdup(j->slurm_job_id);
-	c->pool     = clusters_pool(c->d->d_clusters, j->cluster);
 	store_job_free(j);
+	return rpc_cancel_start(c, err);
+}
+
+/* Runs the one scancel of `c` (a job, a task "123_4", or an array). */
+static int
+rpc_cancel_start(struct rpc_cancel *c, struct mlops_error *err)
+{
+	char              **argv = NULL;
+	struct sshexec_opts opts;
+	int                 rc;
+
+	c->pool = clusters_pool(c->d->d_clusters, c->cluster);
 	if (c->pool == NULL) {
 		free(c->cluster);
 		free(c->slurm_id);
@@ -418,7 +570,7 @@ RPC_HANDLER(rpc_cancel)
 		return mlops_error_set(err, MLOPS_ENOTFOUND,
 		    "the job's cluster is no longer configured");
 	}
-	/* The array job itself (123 of 123_4 cancels only that task). */
+	/* "123_4" cancels only that task; an array id cancels them all. */
 	if ((rc = slurm_cmd_cancel(&argv, c->slurm_id, err)) < 0) {
 		goto fail;
 	}

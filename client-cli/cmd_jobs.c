@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cmd_sweep.h"
 #include "output.h"
 
 /* Display width of the DESCRIPTION column, "…" included. */
@@ -17,7 +18,7 @@
 
 const char cmd_jobs_usage[]
     = "usage: mlops jobs [--project P] [--cluster C] [--state S] "
-      "[--search TEXT] [--limit N] [--before ID] [--json]\n"
+      "[--search TEXT] [--limit N] [--before ID] [--sweep ID] [--json]\n"
       "\n"
       "Job history, newest first. When more jobs match than were shown, a\n"
       "note on stderr gives the --before ID that shows the next page.\n"
@@ -31,6 +32,11 @@ const char cmd_jobs_usage[]
       "                  hold TEXT\n"
       "  --limit N       at most N jobs (default 50)\n"
       "  --before ID     only jobs older than job ID (the next page)\n"
+      "  --sweep ID      the tasks of sweep ID in array order (up to 1000\n"
+      "                  unless --limit), after a line with its progress;\n"
+      "                  --json prints {\"sweep\": {sweep_id, slurm_job_id,\n"
+      "                  total, pending, running, completed, failed,\n"
+      "                  cancelled, done}, \"jobs\": [...]}\n"
       "  --json          print one JSON array of job objects: id, project,\n"
       "                  cluster, partition, slurm_job_id, array_task_id,\n"
       "                  state, reason, exit_code, description, commit,\n"
@@ -53,6 +59,7 @@ enum {
 	JOBS_OPT_SEARCH,
 	JOBS_OPT_LIMIT,
 	JOBS_OPT_BEFORE,
+	JOBS_OPT_SWEEP,
 };
 
 /* A positive whole number. */
@@ -144,6 +151,7 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 		{ "search", required_argument, NULL, JOBS_OPT_SEARCH },
 		{ "limit", required_argument, NULL, JOBS_OPT_LIMIT },
 		{ "before", required_argument, NULL, JOBS_OPT_BEFORE },
+		{ "sweep", required_argument, NULL, JOBS_OPT_SWEEP },
 		CLI_COMMON_OPTIONS,
 	};
 	Mlops__Request          req  = MLOPS__REQUEST__INIT;
@@ -182,6 +190,13 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 				return CLI_EXIT_USAGE;
 			}
 			break;
+		case JOBS_OPT_SWEEP:
+			if (jobs_parse_count(cli, "--sweep", optarg, INT64_MAX,
+			        &body.sweep_id)
+			    != 0) {
+				return CLI_EXIT_USAGE;
+			}
+			break;
 		case CLI_GETOPT_HELP:
 			return CLI_EXIT_OK;
 		default:
@@ -191,6 +206,9 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_nargs(cli, argc - optind, 0, 0, "")) != 0) {
 		return rc;
 	}
+	if (body.sweep_id != 0 && body.limit == 0) {
+		body.limit = 1000; /* the whole array, as a rule */
+	}
 	req.body_case = MLOPS__REQUEST__BODY_JOBS;
 	req.jobs      = &body;
 	if ((rc = cli_call(cli, &req, MLOPS__RESPONSE__BODY_JOBS, &resp))
@@ -198,6 +216,15 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	r = resp->jobs;
+	if (body.sweep_id != 0) {
+		rc = cmd_sweep_jobs_print(cli, r);
+		if (rc == CLI_EXIT_OK && r->next_before_id != 0) {
+			cli_notice(cli, "more", "--before %" PRId64,
+			    r->next_before_id);
+		}
+		mlops__response__free_unpacked(resp, NULL);
+		return rc;
+	}
 	if (cli->json) {
 		json_object *a = json_object_new_array();
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_sweep.h"
 #include "output.h"
 
 /* A launch snapshots and uploads the code: allow it longer than a read. */
@@ -49,6 +50,13 @@ const char cmd_launch_usage[]
       "                         project's Hydra config (for configs Mission\n"
       "                         Control cannot read, e.g. structured "
       "configs)\n"
+      "  --sweep                the overrides use Hydra's multirun syntax\n"
+      "                         (lr=0.1,0.01 seed='range(0,3)' "
+      "choice(a,b)):\n"
+      "                         launch their cartesian product as ONE Slurm\n"
+      "                         job array, one job per task, and print the\n"
+      "                         sweep's id ('mlops jobs --sweep ID')\n"
+      "  --max-parallel K       sweep: at most K tasks run at once\n"
       "  --wait                 follow the job until it ends, printing its\n"
       "                         state changes on stderr, then exit with its\n"
       "                         exit code (1 when it failed, was cancelled,\n"
@@ -78,6 +86,7 @@ enum {
 	LAUNCH_OPT_WAIT,
 	LAUNCH_OPT_SWEEP,
 	LAUNCH_OPT_NO_VALIDATE,
+	LAUNCH_OPT_MAX_PARALLEL,
 };
 
 static const struct option launch_options[] = {
@@ -95,6 +104,7 @@ static const struct option launch_options[] = {
 	{ "wait", no_argument, NULL, LAUNCH_OPT_WAIT },
 	{ "sweep", no_argument, NULL, LAUNCH_OPT_SWEEP },
 	{ "no-validate", no_argument, NULL, LAUNCH_OPT_NO_VALIDATE },
+	{ "max-parallel", required_argument, NULL, LAUNCH_OPT_MAX_PARALLEL },
 	CLI_COMMON_OPTIONS,
 };
 
@@ -203,7 +213,11 @@ launch_option(struct cli *cli, int c, const char *arg, struct launch_args *a)
 		a->wait = true;
 		return CLI_EXIT_OK;
 	case LAUNCH_OPT_SWEEP:
-		return cli_usage_error(cli, "--sweep is not supported yet");
+		r->sweep = true;
+		return CLI_EXIT_OK;
+	case LAUNCH_OPT_MAX_PARALLEL:
+		return launch_parse_int(
+		    cli, "--max-parallel", arg, 1, &r->max_parallel);
 	case LAUNCH_OPT_NO_VALIDATE:
 		r->no_validate = true;
 		return CLI_EXIT_OK;
@@ -255,6 +269,14 @@ launch_parse(struct cli *cli, int argc, char **argv, struct launch_args *a)
 	}
 	if (a->req.cluster == NULL || *a->req.cluster == '\0') {
 		return cli_usage_error(cli, "missing --cluster C");
+	}
+	if (a->req.max_parallel > 0 && !a->req.sweep) {
+		return cli_usage_error(cli, "--max-parallel needs --sweep");
+	}
+	if (a->wait && a->req.sweep) {
+		return cli_usage_error(cli,
+		    "--wait follows one job; follow a sweep with 'mlops jobs "
+		    "--sweep ID'");
 	}
 	if (a->wait && a->req.dry_run) {
 		return cli_usage_error(
@@ -328,6 +350,10 @@ cmd_launch(struct cli *cli, int argc, char **argv)
 	}
 	if ((j = resp->launch->job) == NULL) {
 		rc = cli_fail(cli, "the daemon sent no job");
+		goto out;
+	}
+	if (a.req.sweep) {
+		rc = cmd_sweep_launch_print(cli, &a.req, resp->launch);
 		goto out;
 	}
 	if (!a.wait) {

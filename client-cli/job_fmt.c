@@ -122,7 +122,9 @@ job_fmt_gpus(char *buf, size_t len, const Mlops__Job *j)
 char *
 job_fmt_slurm_id(char *buf, size_t len, const Mlops__Job *j)
 {
-	if (j->slurm_job_id[0] != '\0' && j->array_task_id >= 0) {
+	/* A sweep's task already reads "123_4". */
+	if (j->slurm_job_id[0] != '\0' && j->array_task_id >= 0
+	    && strchr(j->slurm_job_id, '_') == NULL) {
 		snprintf(buf, len, "%s_%d", j->slurm_job_id, j->array_task_id);
 	} else {
 		snprintf(buf, len, "%s", j->slurm_job_id);

@@ -305,6 +305,10 @@ RPC_HANDLER(rpc_job_show)
 	    < 0) {
 		return rc;
 	}
+	if ((rc = store_job_get_config(j, rpc_call_store(call), err)) < 0) {
+		store_job_free(j);
+		return rc;
+	}
 	if (j->sbatch_script == NULL && j->sweep_id > 0) {
 		/* A sweep's script is kept once, on its task 0. */
 		j->sbatch_script = rpc_sweep_script(call, j->sweep_id);

@@ -181,7 +181,7 @@ struct store_job {
 	 * (no_validate, or the project has no config dir), and the two
 	 * below are unset. Otherwise the normalized overrides (stored as
 	 * resolved_overrides_json) and the composed config as JSON (in
-	 * job_configs; read only by store_job_get(), lists leave it NULL).
+	 * job_configs; read only by store_job_get_config()).
 	 */
 	bool   validated;
 	char **resolved_overrides;
@@ -204,11 +204,21 @@ int store_job_insert(
     struct store *st, struct store_job *j, struct mlops_error *err);
 
 /**
- * The job `id` with every field, sbatch_script included. Caller frees with
- * store_job_free(). Returns 0, MLOPS_ENOTFOUND, MLOPS_EBUSY or MLOPS_EIO.
+ * The job `id` with every field, sbatch_script included (config_json
+ * not: see store_job_get_config()). Caller frees with store_job_free().
+ * Returns 0, MLOPS_ENOTFOUND, MLOPS_EBUSY or MLOPS_EIO.
  */
 int store_job_get(struct store_job **out, struct store *st, int64_t id,
     struct mlops_error *err);
+
+/**
+ * Reads the composed Hydra config of a validated job into j->config_json
+ * (left NULL when the job has none). Kept apart from store_job_get(),
+ * which the poller and the log reader call often: only "job show" needs
+ * it. Returns 0, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_get_config(
+    struct store_job *j, struct store *st, struct mlops_error *err);
 
 /**
  * Records where the job lives on the cluster and the script it runs.

@@ -28,8 +28,6 @@ static int store_job_bind_insert(sqlite3_stmt *stmt, const struct store_job *j,
     const char *state, const char *overrides, const char *resolved);
 static int store_job_config_insert(struct store *st, int64_t id,
     const char *config_json, struct mlops_error *err);
-static int store_job_config_get(
-    struct store_job *j, struct store *st, struct mlops_error *err);
 static int store_job_state_of(char *buf, size_t len, struct store *st,
     int64_t id, struct mlops_error *err);
 static int store_job_not_submitting(
@@ -386,9 +384,8 @@ out:
 	return rc;
 }
 
-/* Reads j->config_json from job_configs (left NULL when there is none). */
-static int
-store_job_config_get(
+int
+store_job_get_config(
     struct store_job *j, struct store *st, struct mlops_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -446,12 +443,7 @@ store_job_get(struct store_job **out, struct store *st, int64_t id,
 		goto out;
 	}
 	*out = store_job_from_row(stmt);
-	store_stmt_release(stmt);
-	stmt = NULL;
-	if ((rc = store_job_config_get(*out, st, err)) < 0) {
-		store_job_free(*out);
-		*out = NULL;
-	}
+	rc   = 0;
 out:
 	store_stmt_release(stmt);
 	return rc;

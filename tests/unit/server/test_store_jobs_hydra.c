@@ -38,6 +38,8 @@ test_job_validated(void **state)
 	plain = add_job(st, "resnet", "alpha", NULL, NULL);
 
 	got = get_job(st, j.id);
+	assert_null(got->config_json); /* not read by store_job_get() */
+	assert_int_equal(store_job_get_config(got, st, &err), 0);
 	assert_true(got->validated);
 	assert_int_equal(got->n_resolved_overrides, 3);
 	assert_string_equal(
@@ -47,6 +49,7 @@ test_job_validated(void **state)
 	store_job_free(got);
 
 	got = get_job(st, plain);
+	assert_int_equal(store_job_get_config(got, st, &err), 0);
 	assert_false(got->validated);
 	assert_int_equal(got->n_resolved_overrides, 0);
 	assert_null(got->resolved_overrides);

@@ -1,68 +1,18 @@
 /*
  * MlopsLaunchDialog: the Launch form. Its drop-downs come from ProjectList,
  * ClusterList and ClusterGpus (GPU types labelled with their free count).
- * "Preview Script" sends LaunchRequest with dry_run; "Launch" sends it for
- * real. A daemon error naming a field (Error.field) marks that row with
- * the daemon's message. Main thread.
+ * The chosen project's Hydra config (project_config, asked again when the
+ * config name changes) becomes MlopsHydraForm; its changed fields and the
+ * free-text overrides make the list sent, shown live, with the task count
+ * of a sweep. "Preview Script" sends LaunchRequest with dry_run; "Launch"
+ * sends it for real. A daemon error naming a field (Error.field) marks
+ * that row, or the Hydra field an override error names, with the daemon's
+ * message. Main thread.
  */
-#include "mlops-launch-dialog.h"
+#include "mlops-hydra-form.h"
+#include "mlops-launch-dialog-private.h"
 #include "mlops-model.h"
 #include "mlops-util.h"
-
-struct _MlopsLaunchDialog {
-	AdwWindow parent_instance;
-
-	AdwToastOverlay    *toast_overlay;
-	AdwWindowTitle     *window_title;
-	GtkWidget          *submit_button;
-	GtkWidget          *preview_button;
-	GtkRevealer        *error_revealer;
-	GtkLabel           *error_label;
-	AdwPreferencesPage *page;
-	GtkStack           *stack;
-	GtkWidget          *edit_button;
-	AdwComboRow        *project_row;
-	AdwComboRow        *cluster_row;
-	AdwComboRow        *partition_row;
-	GtkWidget          *dirty_group;
-	GtkWidget          *dirty_row;
-	GtkSwitch          *dirty_switch;
-	AdwComboRow        *gpu_type_row;
-	GtkWidget          *gpus_row;
-	GtkSpinButton      *gpus_spin;
-	GtkWidget          *nodes_row;
-	GtkSpinButton      *nodes_spin;
-	GtkWidget          *cpus_row;
-	GtkSpinButton      *cpus_spin;
-	GtkWidget          *mem_row;
-	GtkWidget          *time_row;
-	GtkWidget          *description_row;
-	GtkWidget          *config_row;
-	GtkWidget          *overrides_row;
-	GtkWidget          *preview_group;
-	GtkTextView        *preview_view;
-
-	MlopsWindow     *win; /* weak */
-	MlopsConnection *conn;
-	char            *initial_project;
-
-	Mlops__Response *projects; /* ProjectListReply */
-	Mlops__Response *clusters; /* ClusterListReply */
-	Mlops__Response *gpus;     /* ClusterGpusReply */
-	int              pending;  /* lists still to come */
-
-	/* The values behind each drop-down's labels. */
-	GPtrArray *project_values, *cluster_values, *partition_values,
-	    *gpu_type_values;
-
-	gboolean   busy;
-	char      *preview;
-	char      *error_field;
-	char      *error_message;
-	GtkWidget *error_widget;
-	char      *error_subtitle; /* the row's own subtitle, to restore */
-	gboolean   filling;
-};
 
 G_DEFINE_FINAL_TYPE(MlopsLaunchDialog, mlops_launch_dialog, ADW_TYPE_WINDOW)
 
@@ -99,7 +49,7 @@ launch_value(AdwComboRow *row, GPtrArray *values)
 	return i < values->len ? g_ptr_array_index(values, i) : "";
 }
 
-static const Mlops__Project *
+const Mlops__Project *
 launch_project(MlopsLaunchDialog *self)
 {
 	const char *name
@@ -241,81 +191,20 @@ launch_update_dirty(MlopsLaunchDialog *self)
 	}
 }
 
-static void
+void
 launch_update_sensitive(MlopsLaunchDialog *self)
 {
 	gboolean ok = !self->busy && self->pending == 0
 	    && launch_project(self) != NULL && launch_cluster(self) != NULL;
 
-	gtk_widget_action_set_enabled(GTK_WIDGET(self), "launch.submit", ok);
+	/* A preview lets the daemon say what is missing; a launch waits. */
+	gtk_widget_action_set_enabled(GTK_WIDGET(self), "launch.submit",
+	    ok && self->hydra_missing == NULL);
 	gtk_widget_action_set_enabled(GTK_WIDGET(self), "launch.preview", ok);
-}
-
-/* ---- field errors
- * ------------------------------------------------------------- */
-
-static void
-launch_clear_error(MlopsLaunchDialog *self)
-{
-	if (self->error_widget != NULL) {
-		gtk_widget_remove_css_class(self->error_widget, "error");
-		if (ADW_IS_ACTION_ROW(self->error_widget)
-		    && !ADW_IS_COMBO_ROW(self->error_widget)) {
-			adw_action_row_set_subtitle(
-			    ADW_ACTION_ROW(self->error_widget),
-			    self->error_subtitle != NULL ? self->error_subtitle
-			                                 : "");
-		}
-		gtk_widget_set_tooltip_text(self->error_widget, NULL);
-		self->error_widget = NULL;
-	}
-	g_clear_pointer(&self->error_subtitle, g_free);
-	g_clear_pointer(&self->error_field, g_free);
-	g_clear_pointer(&self->error_message, g_free);
-	gtk_revealer_set_reveal_child(self->error_revealer, FALSE);
-}
-
-static GtkWidget *
-launch_field_widget(MlopsLaunchDialog *self, enum mlops_launch_field f)
-{
-	switch (f) {
-	case MLOPS_LAUNCH_FIELD_PROJECT:
-		return GTK_WIDGET(self->project_row);
-	case MLOPS_LAUNCH_FIELD_CLUSTER:
-		return GTK_WIDGET(self->cluster_row);
-	case MLOPS_LAUNCH_FIELD_PARTITION:
-		return GTK_WIDGET(self->partition_row);
-	case MLOPS_LAUNCH_FIELD_GPU_TYPE:
-		return GTK_WIDGET(self->gpu_type_row);
-	case MLOPS_LAUNCH_FIELD_GPUS:
-		return self->gpus_row;
-	case MLOPS_LAUNCH_FIELD_NODES:
-		return self->nodes_row;
-	case MLOPS_LAUNCH_FIELD_CPUS:
-		return self->cpus_row;
-	case MLOPS_LAUNCH_FIELD_MEM:
-		return self->mem_row;
-	case MLOPS_LAUNCH_FIELD_TIME:
-		return self->time_row;
-	case MLOPS_LAUNCH_FIELD_DESCRIPTION:
-		return self->description_row;
-	case MLOPS_LAUNCH_FIELD_CONFIG_NAME:
-		return self->config_row;
-	case MLOPS_LAUNCH_FIELD_OVERRIDES:
-		return self->overrides_row;
-	case MLOPS_LAUNCH_FIELD_DIRTY:
-		return self->dirty_row;
-	case MLOPS_LAUNCH_FIELD_NONE:
-	default:
-		return NULL;
-	}
-}
-
-static void
-launch_show_form(MlopsLaunchDialog *self)
-{
-	gtk_stack_set_visible_child_name(self->stack, "form");
-	adw_window_title_set_subtitle(self->window_title, "");
+	gtk_widget_set_tooltip_text(self->submit_button,
+	    self->hydra_missing != NULL ? "Give the required configuration "
+	                                  "values first"
+	                                : NULL);
 }
 
 static void
@@ -323,91 +212,6 @@ launch_edit_clicked(GtkButton *b, MlopsLaunchDialog *self)
 {
 	(void) b;
 	launch_show_form(self);
-}
-
-/* Brings the marked row to the upper third of the form. */
-static gboolean
-launch_scroll_to_error(gpointer data)
-{
-	MlopsLaunchDialog *self = data;
-	GtkWidget         *sw, *content = NULL;
-	GtkAdjustment     *adj;
-	graphene_point_t   p;
-
-	sw = self->error_widget != NULL ? gtk_widget_get_ancestor(
-	         self->error_widget, GTK_TYPE_SCROLLED_WINDOW)
-	                                : NULL;
-	if (sw != NULL) {
-		content
-		    = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(sw));
-		if (GTK_IS_VIEWPORT(content)) {
-			content
-			    = gtk_viewport_get_child(GTK_VIEWPORT(content));
-		}
-	}
-	/* In the scrolled content's own coordinates, y is the offset. */
-	if (content != NULL
-	    && gtk_widget_compute_point(
-	        self->error_widget, content, &GRAPHENE_POINT_INIT(0, 0), &p)) {
-		adj = gtk_scrolled_window_get_vadjustment(
-		    GTK_SCROLLED_WINDOW(sw));
-		gtk_adjustment_set_value(
-		    adj, p.y - gtk_adjustment_get_page_size(adj) / 3.0);
-	}
-	g_object_unref(self);
-	return G_SOURCE_REMOVE;
-}
-
-/* Marks the field the daemon named, with its message, on the field. */
-static void
-launch_show_error(
-    MlopsLaunchDialog *self, const char *doing, const struct mlops_error *err)
-{
-	enum mlops_launch_field f    = mlops_model_launch_field(err->field);
-	GtkWidget              *w    = launch_field_widget(self, f);
-	g_autofree char        *text = mlops_util_error_text(doing, err);
-	const char             *msg  = err->msg;
-	size_t                  fl   = strlen(err->field);
-
-	launch_clear_error(self);
-	launch_show_form(self);
-	/* On the field itself its name is redundant: "mem: bad" -> "bad". */
-	if (fl > 0 && strncmp(msg, err->field, fl) == 0
-	    && strncmp(msg + fl, ": ", 2) == 0) {
-		msg += fl + 2;
-	}
-	self->error_field   = g_strdup(err->field);
-	self->error_message = g_strdup(msg[0] ? msg : text);
-	if (msg != err->msg) {
-		struct mlops_error short_err = *err;
-
-		g_strlcpy(short_err.msg, msg, sizeof(short_err.msg));
-		g_free(text);
-		text = mlops_util_error_text(doing, &short_err);
-	}
-	if (err->code == MLOPS_EDIRTY) {
-		w = self->dirty_row;
-		gtk_widget_set_visible(self->dirty_group, TRUE);
-	}
-	if (w != NULL) {
-		gtk_widget_add_css_class(w, "error");
-		gtk_widget_set_tooltip_text(w, self->error_message);
-		if (ADW_IS_ACTION_ROW(w) && !ADW_IS_COMBO_ROW(w)) {
-			self->error_subtitle = g_strdup(
-			    adw_action_row_get_subtitle(ADW_ACTION_ROW(w)));
-			adw_action_row_set_subtitle(
-			    ADW_ACTION_ROW(w), self->error_message);
-		}
-		self->error_widget = w;
-		gtk_widget_grab_focus(w);
-	}
-	gtk_label_set_text(self->error_label, text);
-	gtk_revealer_set_reveal_child(self->error_revealer, TRUE);
-	/* The banner says it; a toast too would only cover the form. */
-	if (w != NULL) {
-		g_idle_add(launch_scroll_to_error, g_object_ref(self));
-	}
-	g_debug("launch error: field '%s': %s", err->field, text);
 }
 
 /* ---- requests
@@ -441,9 +245,7 @@ launch_build(MlopsLaunchDialog *self, struct launch_req *r, gboolean dry)
 	size_t               n    = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (mlops_model_split_overrides(&r->overrides, &n,
-	        gtk_editable_get_text(GTK_EDITABLE(self->overrides_row)))
-	    < 0) {
+	if ((r->overrides = launch_overrides(self, &n)) == NULL) {
 		struct mlops_error err = { 0 };
 
 		mlops_error_set_field(
@@ -473,10 +275,14 @@ launch_build(MlopsLaunchDialog *self, struct launch_req *r, gboolean dry)
 	    GTK_EDITABLE(self->description_row));
 	r->body.config_name
 	    = (char *) gtk_editable_get_text(GTK_EDITABLE(self->config_row));
-	r->body.overrides   = r->overrides;
-	r->body.n_overrides = n;
-	r->body.allow_dirty = gtk_switch_get_active(self->dirty_switch);
-	r->body.dry_run     = dry;
+	r->body.overrides    = r->overrides;
+	r->body.n_overrides  = n;
+	r->body.allow_dirty  = gtk_switch_get_active(self->dirty_switch);
+	r->body.dry_run      = dry;
+	r->body.sweep        = gtk_switch_get_active(self->sweep_switch);
+	r->body.max_parallel = r->body.sweep
+	    ? gtk_spin_button_get_value_as_int(self->max_parallel_spin)
+	    : 0;
 	/* A type without a count means one GPU of that type. */
 	if (r->body.gpus == 0 && r->body.gpu_type[0] != '\0') {
 		r->body.gpus = 1;
@@ -619,7 +425,8 @@ launch_lists_ready(MlopsLaunchDialog *self)
 	launch_fill_partitions(self);
 	launch_update_dirty(self);
 	self->filling = FALSE;
-	launch_update_sensitive(self);
+	launch_load_config(self);
+	launch_update_overrides(self);
 	if (self->project_values->len == 0) {
 		struct mlops_error err = { 0 };
 
@@ -690,6 +497,7 @@ launch_on_project(GObject *o, GParamSpec *p, MlopsLaunchDialog *self)
 	if (!self->filling) {
 		launch_update_dirty(self);
 		launch_clear_error(self);
+		launch_load_config(self);
 	}
 }
 
@@ -800,6 +608,29 @@ mlops_launch_dialog_set_field(
 		    self->dirty_switch, g_str_equal(value, "true"));
 		return TRUE;
 	}
+	if (g_str_equal(field, "sweep")) {
+		gtk_switch_set_active(
+		    self->sweep_switch, g_str_equal(value, "true"));
+		return TRUE;
+	}
+	if (g_str_equal(field, "max_parallel")) {
+		gtk_spin_button_set_value(
+		    self->max_parallel_spin, g_ascii_strtod(value, NULL));
+		return TRUE;
+	}
+	if (g_str_equal(field, "show")) {
+		launch_scroll_to(self,
+		    g_str_equal(value, "hydra") ? GTK_WIDGET(self->hydra_form)
+		        : g_str_equal(value, "overrides") ? self->overrides_row
+		                                          : NULL,
+		    0.0);
+		return g_str_equal(value, "hydra")
+		    || g_str_equal(value, "overrides");
+	}
+	if (g_str_has_prefix(field, "hydra:")) {
+		return mlops_hydra_form_set_value(
+		    self->hydra_form, field + 6, value);
+	}
 	for (size_t i = 0; i < G_N_ELEMENTS(entries); i++) {
 		if (g_str_equal(field, entries[i].name)) {
 			gtk_editable_set_text(
@@ -863,6 +694,7 @@ mlops_launch_dialog_dispose(GObject *obj)
 {
 	MlopsLaunchDialog *self = MLOPS_LAUNCH_DIALOG(obj);
 
+	g_clear_handle_id(&self->config_timer, g_source_remove);
 	if (self->win != NULL) {
 		g_object_remove_weak_pointer(
 		    G_OBJECT(self->win), (gpointer *) &self->win);
@@ -897,6 +729,8 @@ mlops_launch_dialog_finalize(GObject *obj)
 	g_free(self->error_field);
 	g_free(self->error_message);
 	g_free(self->error_subtitle);
+	g_free(self->hydra_missing);
+	g_free(self->hydra_summary);
 	G_OBJECT_CLASS(mlops_launch_dialog_parent_class)->finalize(obj);
 }
 
@@ -908,6 +742,7 @@ mlops_launch_dialog_class_init(MlopsLaunchDialogClass *klass)
 
 	oc->dispose  = mlops_launch_dialog_dispose;
 	oc->finalize = mlops_launch_dialog_finalize;
+	g_type_ensure(MLOPS_TYPE_HYDRA_FORM);
 	gtk_widget_class_set_template_from_resource(
 	    wc, "/org/mlops/MissionControl/mlops-launch-dialog.ui");
 #define BIND(x) gtk_widget_class_bind_template_child(wc, MlopsLaunchDialog, x)
@@ -938,6 +773,12 @@ mlops_launch_dialog_class_init(MlopsLaunchDialogClass *klass)
 	BIND(description_row);
 	BIND(config_row);
 	BIND(overrides_row);
+	BIND(hydra_form);
+	BIND(sweep_row);
+	BIND(sweep_switch);
+	BIND(max_parallel_row);
+	BIND(max_parallel_spin);
+	BIND(summary_row);
 	BIND(preview_group);
 	BIND(preview_view);
 #undef BIND
@@ -984,4 +825,5 @@ mlops_launch_dialog_init(MlopsLaunchDialog *self)
 		adw_entry_row_set_activates_default(
 		    ADW_ENTRY_ROW(edits[i]), FALSE);
 	}
+	launch_hydra_connect(self);
 }

@@ -14,6 +14,10 @@
  *   launch-set FIELD VALUE        set a form field as the widgets do
  *   wait-preview [S]              the dry-run script is shown
  *   wait-field-error FIELD [S]    the form marks FIELD invalid
+ *   wait-hydra WHAT VALUE [S]     the Launch form's Hydra part shows VALUE
+ *                                 for WHAT: state, fields, groups,
+ *                                 overrides, missing, tasks, error (see
+ *                                 mlops_launch_dialog_describe_hydra())
  *   wait-launched [S]             the dialog closed on the new job's page
  *   wait-job-state STATE [S]      the job page's badge shows STATE
  *   wait-log [S]                  the log viewer settled (text or reason)
@@ -351,6 +355,23 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 		if (script_timed_out(self, script_timeout(self, s, 2))) {
 			return script_fail(self, "field error: '%s' %s",
 			    f ? f : "", m ? m : "none");
+		}
+		return STEP_WAIT;
+	}
+	if (g_str_equal(cmd, "wait-hydra")) {
+		g_autofree char *want = script_arg(self, s, 2, "");
+		g_autofree char *got  = dlg && a1
+		     ? mlops_launch_dialog_describe_hydra(
+		         MLOPS_LAUNCH_DIALOG(dlg), a1)
+		     : NULL;
+
+		if (got != NULL && g_str_equal(got, want)) {
+			g_print("# hydra %s: %s\n", a1, got);
+			return STEP_DONE;
+		}
+		if (script_timed_out(self, script_timeout(self, s, 3))) {
+			return script_fail(self, "hydra %s is '%s'",
+			    a1 ? a1 : "?", got ? got : "(none)");
 		}
 		return STEP_WAIT;
 	}

@@ -1,0 +1,203 @@
+/*
+ * MlopsLaunchDialog's Hydra part: the project's config asked for when the
+ * project or the config name changes (MlopsHydraForm does the call), and
+ * the overrides sent (the form's changed fields, then the free-text ones)
+ * shown live with the task count of a sweep and what is still missing.
+ * Main thread.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlops-hydra-form.h"
+#include "mlops-hydra-syntax.h"
+#include "mlops-launch-dialog-private.h"
+#include "mlops-model.h"
+
+/*
+ * The overrides sent: the Hydra form's changed fields, then the free-text
+ * ones (NULL-terminated, freed with mlops_model_strv_free()), or NULL
+ * when a quote of the free text is not closed.
+ */
+char **
+launch_overrides(MlopsLaunchDialog *self, size_t *n)
+{
+	char **form, **text, **all;
+	size_t nf = 0, nt = 0;
+
+	if (mlops_model_split_overrides(&text, &nt,
+	        gtk_editable_get_text(GTK_EDITABLE(self->overrides_row)))
+	    < 0) {
+		return NULL;
+	}
+	form = mlops_hydra_form_get_overrides(self->hydra_form, &nf);
+	all  = calloc(nf + nt + 1, sizeof(char *));
+	g_assert(all != NULL);
+	memcpy(all, form, nf * sizeof(char *));
+	memcpy(all + nf, text, nt * sizeof(char *));
+	free(form); /* the strings moved to `all` */
+	free(text);
+	*n = nf + nt;
+	return all;
+}
+
+/* The list sent, shown live; a sweep's task count; what is missing. */
+void
+launch_update_overrides(MlopsLaunchDialog *self)
+{
+	size_t           n     = 0;
+	char           **v     = launch_overrides(self, &n);
+	gboolean         sweep = gtk_switch_get_active(self->sweep_switch);
+	g_autofree char *tasks = NULL;
+	char             why[256];
+	GString         *sum = g_string_new(NULL);
+
+	g_free(self->hydra_missing);
+	self->hydra_missing = mlops_hydra_form_get_missing(self->hydra_form);
+	g_clear_pointer(&self->hydra_summary, g_free);
+	self->hydra_tasks = 0;
+	if (v == NULL) {
+		g_string_append(sum, "A quote of the overrides is not closed");
+	} else {
+		self->hydra_summary
+		    = mlops_hydra_join_words((const char *const *) v, n);
+		g_string_append(sum,
+		    n > 0 ? self->hydra_summary
+		          : "None: the defaults as they are");
+		if (sweep
+		    && mlops_hydra_sweep_count((const char *const *) v, n,
+		           &self->hydra_tasks, why, sizeof(why))
+		        < 0) {
+			tasks = g_strdup_printf(
+			    "Cannot count the tasks: %s", why);
+		} else if (sweep) {
+			tasks = g_strdup_printf(self->hydra_tasks == 1
+			        ? "%zu task: give a field a list of values"
+			        : "%zu tasks in one Slurm job array",
+			    self->hydra_tasks);
+		}
+	}
+	if (self->hydra_missing != NULL) {
+		g_string_append_printf(
+		    sum, "\nStill to give: %s", self->hydra_missing);
+	}
+	adw_action_row_set_subtitle(
+	    ADW_ACTION_ROW(self->summary_row), sum->str);
+	g_string_free(sum, TRUE);
+	if (tasks != NULL) {
+		adw_action_row_set_subtitle(
+		    ADW_ACTION_ROW(self->sweep_row), tasks);
+	} else {
+		adw_action_row_set_subtitle(ADW_ACTION_ROW(self->sweep_row),
+		    "Fields take lists of values (a,b or range(0,3)); every "
+		    "combination runs as one task of a Slurm job array");
+	}
+	gtk_widget_set_visible(self->max_parallel_row, sweep);
+	mlops_model_strv_free(v);
+	launch_update_sensitive(self);
+}
+
+/* Asks for the chosen project's Hydra config (and config name). */
+void
+launch_load_config(MlopsLaunchDialog *self)
+{
+	const Mlops__Project *p = launch_project(self);
+
+	g_clear_handle_id(&self->config_timer, g_source_remove);
+	if (p == NULL) {
+		mlops_hydra_form_show_none(self->hydra_form);
+		return;
+	}
+	mlops_hydra_form_load(self->hydra_form, self->conn, p->name,
+	    gtk_editable_get_text(GTK_EDITABLE(self->config_row)));
+}
+
+static gboolean
+launch_config_timer(gpointer data)
+{
+	MlopsLaunchDialog *self = data;
+
+	self->config_timer = 0;
+	launch_load_config(self);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+launch_on_config_name(GtkEditable *e, MlopsLaunchDialog *self)
+{
+	(void) e;
+	/* while the name is typed, ask once it rests */
+	g_clear_handle_id(&self->config_timer, g_source_remove);
+	if (self->pending == 0) {
+		self->config_timer
+		    = g_timeout_add(400, launch_config_timer, self);
+	}
+}
+
+static void
+launch_on_overrides_changed(MlopsLaunchDialog *self)
+{
+	/* the Hydra field the daemon complained about was edited */
+	if (g_strcmp0(self->error_field, "overrides") == 0
+	    && self->error_widget == NULL
+	    && mlops_hydra_form_get_error_key(self->hydra_form) == NULL) {
+		launch_clear_error(self);
+	}
+	launch_update_overrides(self);
+}
+
+static void
+launch_on_sweep(GObject *o, GParamSpec *p, MlopsLaunchDialog *self)
+{
+	(void) p;
+	mlops_hydra_form_set_sweep(
+	    self->hydra_form, gtk_switch_get_active(GTK_SWITCH(o)));
+	launch_update_overrides(self);
+}
+
+char *
+mlops_launch_dialog_describe_hydra(MlopsLaunchDialog *self, const char *what)
+{
+	static const char *const states[]
+	    = { "none", "loading", "ready", "error" };
+	const char *key;
+	guint       groups = 0, fields;
+
+	if (g_str_equal(what, "state")) {
+		return g_strdup(
+		    states[mlops_hydra_form_get_state(self->hydra_form)]);
+	}
+	if (g_str_equal(what, "fields") || g_str_equal(what, "groups")) {
+		fields = mlops_hydra_form_count(self->hydra_form, &groups);
+		return g_strdup_printf(
+		    "%u", g_str_equal(what, "groups") ? groups : fields);
+	}
+	if (g_str_equal(what, "overrides")) {
+		return g_strdup(
+		    self->hydra_summary ? self->hydra_summary : "");
+	}
+	if (g_str_equal(what, "missing")) {
+		return g_strdup(
+		    self->hydra_missing ? self->hydra_missing : "");
+	}
+	if (g_str_equal(what, "tasks")) {
+		return g_strdup_printf("%zu", self->hydra_tasks);
+	}
+	if (g_str_equal(what, "error")) {
+		key = mlops_hydra_form_get_error_key(self->hydra_form);
+		return g_strdup(key ? key : "");
+	}
+	return NULL;
+}
+
+void
+launch_hydra_connect(MlopsLaunchDialog *self)
+{
+	g_signal_connect(self->config_row, "changed",
+	    G_CALLBACK(launch_on_config_name), self);
+	g_signal_connect_swapped(self->overrides_row, "changed",
+	    G_CALLBACK(launch_on_overrides_changed), self);
+	g_signal_connect_swapped(self->hydra_form, "changed",
+	    G_CALLBACK(launch_on_overrides_changed), self);
+	g_signal_connect(self->sweep_switch, "notify::active",
+	    G_CALLBACK(launch_on_sweep), self);
+}

@@ -92,6 +92,10 @@ launch_update_overrides(MlopsLaunchDialog *self)
 		    "combination runs as one task of a Slurm job array");
 	}
 	gtk_widget_set_visible(self->max_parallel_row, sweep);
+	/* a config the daemon cannot read would refuse every launch */
+	gtk_widget_set_visible(self->no_validate_row,
+	    mlops_hydra_form_get_state(self->hydra_form)
+	        == MLOPS_HYDRA_FORM_ERROR);
 	mlops_model_strv_free(v);
 	launch_update_sensitive(self);
 }

@@ -45,6 +45,8 @@ struct _MlopsLaunchDialog {
 	GtkWidget          *config_row;
 	GtkWidget          *overrides_row;
 	MlopsHydraForm     *hydra_form;
+	GtkWidget          *no_validate_row;
+	GtkSwitch          *no_validate_switch;
 	GtkWidget          *sweep_row;
 	GtkSwitch          *sweep_switch;
 	GtkWidget          *max_parallel_row;

@@ -275,11 +275,13 @@ launch_build(MlopsLaunchDialog *self, struct launch_req *r, gboolean dry)
 	    GTK_EDITABLE(self->description_row));
 	r->body.config_name
 	    = (char *) gtk_editable_get_text(GTK_EDITABLE(self->config_row));
-	r->body.overrides    = r->overrides;
-	r->body.n_overrides  = n;
-	r->body.allow_dirty  = gtk_switch_get_active(self->dirty_switch);
-	r->body.dry_run      = dry;
-	r->body.sweep        = gtk_switch_get_active(self->sweep_switch);
+	r->body.overrides   = r->overrides;
+	r->body.n_overrides = n;
+	r->body.allow_dirty = gtk_switch_get_active(self->dirty_switch);
+	r->body.dry_run     = dry;
+	r->body.sweep       = gtk_switch_get_active(self->sweep_switch);
+	r->body.no_validate = gtk_widget_get_visible(self->no_validate_row)
+	    && gtk_switch_get_active(self->no_validate_switch);
 	r->body.max_parallel = r->body.sweep
 	    ? gtk_spin_button_get_value_as_int(self->max_parallel_spin)
 	    : 0;
@@ -608,6 +610,11 @@ mlops_launch_dialog_set_field(
 		    self->dirty_switch, g_str_equal(value, "true"));
 		return TRUE;
 	}
+	if (g_str_equal(field, "no_validate")) {
+		gtk_switch_set_active(
+		    self->no_validate_switch, g_str_equal(value, "true"));
+		return gtk_widget_get_visible(self->no_validate_row);
+	}
 	if (g_str_equal(field, "sweep")) {
 		gtk_switch_set_active(
 		    self->sweep_switch, g_str_equal(value, "true"));
@@ -774,6 +781,8 @@ mlops_launch_dialog_class_init(MlopsLaunchDialogClass *klass)
 	BIND(config_row);
 	BIND(overrides_row);
 	BIND(hydra_form);
+	BIND(no_validate_row);
+	BIND(no_validate_switch);
 	BIND(sweep_row);
 	BIND(sweep_switch);
 	BIND(max_parallel_row);

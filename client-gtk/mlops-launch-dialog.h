@@ -25,7 +25,8 @@ MlopsLaunchDialog *mlops_launch_dialog_new(
  * Sets one field through the same widgets a user changes: "project",
  * "cluster", "partition", "gpu_type", "gpus", "nodes", "cpus_per_task",
  * "mem", "time_limit", "description", "config_name", "overrides",
- * "allow_dirty", "sweep" ("true"/"false"), "max_parallel", and
+ * "allow_dirty", "sweep", "no_validate" (shown only when the Hydra config
+ * cannot be read) ("true"/"false"), "max_parallel", and
  * "hydra:KEY" for a field of the Hydra form (an option, a number, text);
  * "show" with "hydra" or "overrides" scrolls that part to the top.
  * FALSE when the field or the choice is unknown.

@@ -59,7 +59,8 @@ struct hydra_node {
 
 /**
  * The choice made for one config group entry of the final defaults list
- * (Hydra's hydra.runtime.choices).
+ * (Hydra's hydra.runtime.choices). `- g: [a, b]` gives one choice per
+ * option, each with the entry's key.
  */
 struct hydra_choice {
 	char *key;    /* override key: "model", "db@backup", "model/encoder" */
@@ -152,7 +153,8 @@ const char *hydra_type_name(enum hydra_type type);
  * JSON for `mlops project config --json` and for storing with a job:
  * {"config_name", "config": plain composed values, "schema": [{"key",
  * "type", "value", "file", "line"}...] for every leaf, "choices": {key:
- * option|null}, "groups": {group: [options]}, "defaults": [{"config_path",
+ * option|null|[options] for `- g: [a, b]`}, "groups": {group: [options]},
+ * "defaults": [{"config_path",
  * "package", "parent", "is_self"}]}. Caller frees.
  */
 char *hydra_config_to_json(const struct hydra_config *cfg);

@@ -408,15 +408,18 @@ hydra_expand_list(struct hydra_ctx *c, struct hydra_dn *d,
 	for (size_t j = d->noptions; j-- > 0;) {
 		struct hydra_dn *item = xcalloc(1, sizeof(*item));
 
-		item->kind     = HYDRA_D_CONFIG;
-		item->path     = xasprintf("%s/%s", d->path, d->options[j]);
-		item->package  = xstrdup_null(d->package);
-		item->optional = d->optional;
-		item->where    = d->where;
-		item->line     = d->line;
-		item->column   = d->column;
-		item->text     = d->text;
-		item->parent   = d->parent;
+		item->kind        = HYDRA_D_CONFIG;
+		item->path        = xasprintf("%s/%s", d->path, d->options[j]);
+		item->package     = xstrdup_null(d->package);
+		item->optional    = d->optional;
+		item->where       = d->where;
+		item->line        = d->line;
+		item->column      = d->column;
+		item->text        = d->text;
+		item->parent      = d->parent;
+		item->list_key    = hydra_dn_override_key(d);
+		item->list_group  = hydra_dn_group_path(d);
+		item->list_option = xstrdup(d->options[j]);
 		hydra_dn_update_parent(item, pbase, ppkg);
 		hydra_push(kids, nkids, item);
 		if ((rc = hydra_expand(
@@ -674,21 +677,27 @@ hydra_walk(struct hydra_config *cfg, const struct hydra_dn *tree)
 	}
 }
 
-/* Records the group entries, in defaults-list (pre-)order. */
+/*
+ * Records the group entries, in defaults-list (pre-)order; `- g: [a, b]`
+ * gives one choice per option, all with the key of that entry.
+ */
 static void
 hydra_collect_choices(struct hydra_config *cfg, const struct hydra_dn *d)
 {
 	struct hydra_choice *ch;
 	const char          *name = hydra_dn_name(d);
+	bool                 item = d->kind == HYDRA_D_CONFIG && d->list_key;
 
-	if (d->kind == HYDRA_D_GROUP && !d->deleted) {
+	if ((d->kind == HYDRA_D_GROUP || item) && !d->deleted) {
 		cfg->choices = xreallocarray(
 		    cfg->choices, cfg->nchoices + 1, sizeof(*cfg->choices));
 		ch = &cfg->choices[cfg->nchoices++];
 		memset(ch, 0, sizeof(*ch));
-		ch->key      = hydra_dn_override_key(d);
-		ch->group    = hydra_dn_group_path(d);
-		ch->option   = xstrdup_null(name);
+		ch->key
+		    = item ? xstrdup(d->list_key) : hydra_dn_override_key(d);
+		ch->group
+		    = item ? xstrdup(d->list_group) : hydra_dn_group_path(d);
+		ch->option   = xstrdup_null(item ? d->list_option : name);
 		ch->package  = hydra_dn_final_package(d, true);
 		ch->optional = d->optional;
 		ch->loaded   = !hydra_dn_skipped(d);

@@ -260,6 +260,9 @@ hydra_dn_free(struct hydra_dn *d)
 	free(d->header);
 	free(d->pbase);
 	free(d->ppkg);
+	free(d->list_key);
+	free(d->list_group);
+	free(d->list_option);
 	free(d);
 }
 

@@ -147,6 +147,9 @@ struct hydra_dn {
 	struct hydra_dn **children; /* NULL: a leaf */
 	size_t            nchildren;
 	struct hydra_dn  *parent;
+	/* a config expanded from `- group: [a, b]`: that entry's override
+	 * key and group path, and which of its options this is */
+	char *list_key, *list_group, *list_option;
 };
 
 /* Strings: `s` with every `from` replaced; '/' -> '.'; a+sep+b, skipping an

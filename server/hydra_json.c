@@ -261,10 +261,25 @@ hydra_json_render(const struct hydra_config *cfg, const char *const *ovs,
 	json_object_object_add(o, "schema", a);
 	m = json_object_new_object();
 	for (size_t i = 0; i < cfg->nchoices; i++) {
-		json_object_object_add(m, cfg->choices[i].key,
-		    cfg->choices[i].option
-		        ? json_object_new_string(cfg->choices[i].option)
-		        : NULL);
+		const struct hydra_choice *ch   = &cfg->choices[i];
+		json_object               *prev = NULL;
+
+		/* `- g: [a, b]`: one choice per option, as a list */
+		if (json_object_object_get_ex(m, ch->key, &prev)
+		    && prev != NULL && ch->option != NULL) {
+			if (!json_object_is_type(prev, json_type_array)) {
+				e = json_object_new_array();
+				json_object_array_add(
+				    e, json_object_get(prev));
+				json_object_object_add(m, ch->key, e);
+				prev = e;
+			}
+			json_object_array_add(
+			    prev, json_object_new_string(ch->option));
+			continue;
+		}
+		json_object_object_add(m, ch->key,
+		    ch->option ? json_object_new_string(ch->option) : NULL);
 	}
 	json_object_object_add(o, "choices", m);
 	m = json_object_new_object();

@@ -348,6 +348,7 @@ static void
 test_option_list(void **state)
 {
 	struct hydra_config *cfg = load_ok(TREE("list_options"), NULL);
+	char                *json;
 
 	(void) state;
 	expect_scalar(cfg, "transforms.flip_p", HYDRA_TYPE_FLOAT, "0.5");
@@ -358,6 +359,17 @@ test_option_list(void **state)
 	    cfg, 0, "transforms/flip", "transforms", "config", false);
 	expect_default(
 	    cfg, 1, "transforms/crop", "transforms", "config", false);
+	/* one choice per option, in order, with the entry's key */
+	assert_int_equal(hydra_config_nchoices(cfg), 2);
+	assert_string_equal(hydra_config_choice(cfg, 0)->key, "transforms");
+	assert_string_equal(hydra_config_choice(cfg, 0)->group, "transforms");
+	assert_string_equal(hydra_config_choice(cfg, 0)->option, "flip");
+	assert_true(hydra_config_choice(cfg, 0)->loaded);
+	assert_string_equal(hydra_config_choice(cfg, 1)->option, "crop");
+	json = hydra_config_to_json(cfg);
+	assert_non_null(
+	    strstr(json, "\"choices\":{\"transforms\":[\"flip\",\"crop\"]}"));
+	free(json);
 	hydra_config_free(cfg);
 }
 

@@ -286,21 +286,34 @@ poller_give_up(struct poll_cluster *pc)
 	}
 }
 
-/* Active jobs neither squeue nor accounting knows: LOST. */
+/*
+ * Active jobs neither squeue nor accounting knows: LOST. An array task
+ * missing from an array accounting still lists was cancelled while it
+ * pended: Slurm keeps no record of such a task.
+ */
 static void
-poller_lost(struct poll_cluster *pc)
+poller_lost(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 {
 	for (size_t k = 0; k < pc->pc_n_active; k++) {
 		struct store_job *after   = NULL;
 		bool              changed = false;
+		bool              dropped = false;
+		char              array_id[32];
+		long              task;
 
 		if (pc->pc_seen[k]) {
 			continue;
 		}
+		dropped = pc->pc_active[k]->sweep_id > 0
+		    && slurm_array_task_split(pc->pc_active[k]->slurm_job_id,
+		        array_id, sizeof(array_id), &task)
+		    && slurm_array_listed(jobs, array_id);
 		if (store_job_set_state(pc->pc_st, pc->pc_active[k]->id,
-		        "LOST",
-		        "Slurm no longer knows the job and no accounting "
-		        "record says how it ended",
+		        dropped ? "CANCELLED" : "LOST",
+		        dropped ? "cancelled before it started: Slurm "
+		                  "dropped it from its array"
+		                : "Slurm no longer knows the job and no "
+		                  "accounting record says how it ended",
 		        &changed, NULL)
 		        == 0
 		    && changed
@@ -403,7 +416,7 @@ poller_done(void *arg, int rc, struct sshexec_result *res,
 		        &jobs, res->stdout_buf, poller_utc_offset(), &perr);
 		if (rc == 0) {
 			poller_rows(pc, &jobs);
-			poller_lost(pc);
+			poller_lost(pc, &jobs);
 		}
 		slurm_jobs_fini(&jobs);
 		if (rc < 0) {

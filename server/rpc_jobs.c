@@ -16,6 +16,7 @@
 #include "mlopsd.h"
 #include "poller.h"
 #include "rpc_handlers.h"
+#include "slurm_array.h"
 #include "slurm_cmd.h"
 #include "slurm_parse.h"
 #include "slurm_state.h"
@@ -385,6 +386,24 @@ rpc_cancel_reply(struct rpc_cancel *c, int rc, const struct mlops_error *err)
 	free(c);
 }
 
+/* Records a task Slurm dropped from its array on scancel as CANCELLED. */
+static void
+rpc_cancel_dropped(struct rpc_cancel *c)
+{
+	struct store_job *j       = NULL;
+	bool              changed = false;
+
+	if (store_job_set_state(c->st, c->id, "CANCELLED",
+	        "cancelled before it started: Slurm dropped it from its "
+	        "array",
+	        &changed, NULL)
+	        == 0
+	    && changed && store_job_get(&j, c->st, c->id, NULL) == 0) {
+		events_job(c->d->d_events, j, NULL);
+		store_job_free(j);
+	}
+}
+
 static void
 rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
     const struct mlops_error *err)
@@ -398,7 +417,7 @@ rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
 		rpc_cancel_reply(c, rc, err);
 		return;
 	}
-	if (res->exit_status != 0) {
+	if (res->exit_status != 0 && c->step == 0) {
 		rc = slurm_parse_error(res->stderr_buf, &e);
 		rpc_cancel_reply(c, rc, &e);
 		return;
@@ -459,6 +478,13 @@ rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
 					store_job_free(j);
 				}
 			}
+		}
+		/* scancel took it, yet Slurm lists it no more: a pending
+		 * array task cancelled on its own leaves no record. */
+		if (res->exit_status == 0 && c->sweep_id == 0
+		    && strchr(c->slurm_id, '_') != NULL
+		    && slurm_array_find(&jobs, c->slurm_id) == NULL) {
+			rpc_cancel_dropped(c);
 		}
 		slurm_jobs_fini(&jobs);
 	}

@@ -131,6 +131,18 @@ slurm_array_find(const struct slurm_jobs *jobs, const char *slurm_job_id)
 	return range;
 }
 
+bool
+slurm_array_listed(const struct slurm_jobs *jobs, const char *array_id)
+{
+	for (size_t i = 0; i < jobs->n; i++) {
+		if (jobs->v[i].array_job_id != NULL
+		    && strcmp(jobs->v[i].array_job_id, array_id) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 int
 slurm_array_parse_max_size(
     long *out, const char *text, struct mlops_error *err)

@@ -40,6 +40,14 @@ const struct slurm_job *slurm_array_find(
     const struct slurm_jobs *jobs, const char *slurm_job_id);
 
 /**
+ * Whether any row of `jobs` belongs to array `array_id` (a task line or a
+ * range). A pending task cancelled on its own ("scancel 123_4") leaves no
+ * record at all: Slurm takes it out of the array's range, while the array
+ * itself is still listed.
+ */
+bool slurm_array_listed(const struct slurm_jobs *jobs, const char *array_id);
+
+/**
  * MaxArraySize from the output of `scontrol show config` ("MaxArraySize
  * = 1001"): an array may have task indices 0..MaxArraySize-1, so at most
  * that many tasks. Returns 0 and sets *out, or MLOPS_EPARSE (no such line,

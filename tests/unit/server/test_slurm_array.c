@@ -198,6 +198,24 @@ test_slurm_array_sacct(void **state)
 	slurm_jobs_fini(&jobs);
 }
 
+/* A pending task cancelled on its own (scancel 580_3, then the array):
+ * Slurm keeps no record of it, while the array is still listed. */
+static void
+test_slurm_array_task_dropped(void **state)
+{
+	struct slurm_jobs jobs = { 0 };
+
+	(void) state;
+	parse_fx(&jobs, "sacct_array_task_dropped.txt", true);
+	assert_non_null(slurm_array_find(&jobs, "580_0"));
+	assert_non_null(slurm_array_find(&jobs, "580_2"));
+	assert_null(slurm_array_find(&jobs, "580_3"));
+	assert_true(slurm_array_listed(&jobs, "580"));
+	assert_false(slurm_array_listed(&jobs, "58"));
+	assert_false(slurm_array_listed(&jobs, "581"));
+	slurm_jobs_fini(&jobs);
+}
+
 static void
 test_slurm_array_max_size(void **state)
 {
@@ -232,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_slurm_array_squeue_throttled),
 		cmocka_unit_test(test_slurm_array_squeue_collapsed),
 		cmocka_unit_test(test_slurm_array_sacct),
+		cmocka_unit_test(test_slurm_array_task_dropped),
 		cmocka_unit_test(test_slurm_array_max_size),
 	};
 

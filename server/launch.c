@@ -475,10 +475,19 @@ launch_validate(struct launch *L, struct mlops_error *err)
 {
 	int rc;
 
-	if ((rc = launch_hydra_open(
-	         &L->hydra, L->gi->root, L->pc, L->config_name, err))
-	        < 0
-	    || L->hydra == NULL) {
+	rc = launch_hydra_open(
+	    &L->hydra, L->gi->root, L->pc, L->config_name, err);
+	if (rc == MLOPS_ENOTFOUND && err != NULL) {
+		/* a conf/ that is not Hydra's, or another primary config */
+		char was[sizeof(err->msg)];
+
+		snprintf(was, sizeof(was), "%s", err->msg);
+		mlops_error_set_field(err, rc, "config_name",
+		    "%s (name the primary config with --config-name, or "
+		    "launch with --no-validate)",
+		    was);
+	}
+	if (rc < 0 || L->hydra == NULL) {
 		return rc;
 	}
 	/* Sweep: each task's overrides are checked the same way, one

@@ -99,6 +99,10 @@ check "...naming it" grep -qF "'trainer.devices' is mandatory" <<<"$ERR"
 expect_status 1 "a dry run checks too" \
 	m launch toy --cluster alpha --partition cpu --dry-run -- trainer.devices=1 lr=x
 check "...and refuses" grep -qF "lr=x: expected a float" <<<"$ERR"
+expect_status 1 "an unknown --config-name is refused" \
+	m launch toy --cluster alpha --partition cpu --config-name train -- trainer.devices=1
+check "...naming it, with the ways out" \
+	grep -qF "no primary config 'train' (name the primary config with --config-name, or launch with --no-validate)" <<<"$ERR"
 check "no job stored for the refused launches" [ "$(njobs)" = "$n_before" ]
 check "nothing uploaded for them" [ "$(ndirs)" = "$d_before" ]
 

@@ -324,13 +324,14 @@ launch_sweep_spec(
 {
 	free(sw->out_pattern);
 	free(sw->err_pattern);
-	sw->out_pattern   = xasprintf("%s/stdout-%%a.log", job_dir);
-	sw->err_pattern   = xasprintf("%s/stderr-%%a.log", job_dir);
-	spec->stdout_path = sw->out_pattern;
-	spec->stderr_path = sw->err_pattern;
-	spec->overrides.v = NULL;
-	spec->overrides.n = 0;
-	spec->array       = &sw->array;
+	sw->out_pattern        = xasprintf("%s/stdout-%%a.log", job_dir);
+	sw->err_pattern        = xasprintf("%s/stderr-%%a.log", job_dir);
+	spec->stdout_path      = sw->out_pattern;
+	spec->stderr_path      = sw->err_pattern;
+	spec->overrides.v      = NULL;
+	spec->overrides.n      = 0;
+	sw->array.task_job_ids = sw->job_ids;
+	spec->array            = &sw->array;
 }
 
 int

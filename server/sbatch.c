@@ -435,7 +435,12 @@ sbatch_render_run(struct strbuf *sb, const struct sbatch_spec *spec)
 		    "# This array task's overrides, by $SLURM_ARRAY_TASK_ID.\n"
 		    "case \"${SLURM_ARRAY_TASK_ID:-}\" in\n");
 		for (unsigned i = 0; i < spec->array->size; i++) {
-			strbuf_printf(sb, "%u) set --", i);
+			strbuf_printf(sb, "%u) ", i);
+			if (spec->array->task_job_ids != NULL) {
+				strbuf_printf(sb, "MLOPS_JOB_ID=%" PRId64 "; ",
+				    spec->array->task_job_ids[i]);
+			}
+			strbuf_puts(sb, "set --");
 			sbatch_args(sb, &spec->array->task_overrides[i], " ");
 			strbuf_puts(sb, " ;;\n");
 		}

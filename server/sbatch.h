@@ -41,11 +41,14 @@ struct sbatch_list {
 };
 
 /* A job array: `--array=0-(size-1)%max_parallel`. Task i appends
- * task_overrides[i] to the job's overrides (a sweep's grid point). */
+ * task_overrides[i] to the job's overrides (a sweep's grid point) and,
+ * with task_job_ids, runs with MLOPS_JOB_ID=task_job_ids[i] (each task
+ * is a job of its own in Mission Control). */
 struct sbatch_array {
 	unsigned                  size;           /* N tasks, 1..10000 */
 	unsigned                  max_parallel;   /* K at once; 0: no limit */
 	const struct sbatch_list *task_overrides; /* N lists (may be empty) */
+	const int64_t            *task_job_ids;   /* N ids > 0, or NULL */
 };
 
 /*

@@ -401,6 +401,15 @@ sbatch_check_array(const struct sbatch_array *array, struct mlops_error *err)
 		    "array: max_parallel %u exceeds size %u",
 		    array->max_parallel, array->size);
 	}
+	for (unsigned i = 0; array->task_job_ids != NULL && i < array->size;
+	     i++) {
+		if (array->task_job_ids[i] <= 0) {
+			return mlops_error_set_field(err, MLOPS_EINVAL,
+			    "array",
+			    "array: task %u: job id %" PRId64 " must be > 0",
+			    i, array->task_job_ids[i]);
+		}
+	}
 	if (array->task_overrides == NULL) {
 		return mlops_error_set_field(err, MLOPS_EINVAL, "array",
 		    "array: no per-task override table");

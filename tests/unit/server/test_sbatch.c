@@ -250,7 +250,7 @@ test_golden_array(void **state)
 		{ NULL, 0 },
 	};
 	static const char *const overrides[] = { "seed=1" };
-	struct sbatch_array      array       = { 4, 2, tasks };
+	struct sbatch_array      array       = { 4, 2, tasks, NULL };
 	struct sbatch_spec       s           = sb_base();
 
 	(void) state;
@@ -759,7 +759,8 @@ test_golden_array_sweep(void **state)
 	static const char *const t0[]    = { "lr=0.1", "seed=0" };
 	static const char *const t1[]    = { "lr=0.1", "seed=1" };
 	const struct sbatch_list tasks[] = { { t0, 2 }, { t1, 2 } };
-	struct sbatch_array      array   = { 2, 1, tasks };
+	static const int64_t     ids[]   = { 42, 43 };
+	struct sbatch_array      array   = { 2, 1, tasks, ids };
 	struct sbatch_spec       s       = sb_base();
 
 	(void) state;
@@ -798,7 +799,7 @@ test_run_array_task(void **state)
 		{ NULL, 0 },
 	};
 	static const char *const overrides[] = { "seed=1" };
-	struct sbatch_array      array       = { 3, 2, tasks };
+	struct sbatch_array      array       = { 3, 2, tasks, NULL };
 	struct sbatch_spec       s           = sb_run_spec(r);
 	const char *want1[] = { "train.py", "seed=1", NULL, NULL, NULL };
 	const char *want2[] = { "train.py", "seed=1" };

@@ -233,9 +233,11 @@ test_validate_run(void **state)
 {
 	static const char *const null_ov[] = { "a=1", NULL };
 	char                    *hostile[MAX_ARGS];
-	size_t                   n        = sb_hostile(hostile, "/tmp/x");
-	const struct sbatch_list t_null[] = { { null_ov, 2 } };
-	const struct sbatch_list t_ok[]   = { { NULL, 0 }, { null_ov, 1 } };
+	size_t                   n          = sb_hostile(hostile, "/tmp/x");
+	const struct sbatch_list t_null[]   = { { null_ov, 2 } };
+	const struct sbatch_list t_ok[]     = { { NULL, 0 }, { null_ov, 1 } };
+	static const int64_t     bad_ids[]  = { 7, 0 };
+	static const int64_t     good_ids[] = { 7, 8 };
 	struct sbatch_array      a;
 
 	(void) state;
@@ -258,17 +260,21 @@ test_validate_run(void **state)
 	SB_GOOD(s->overrides
 	    = ((struct sbatch_list) { (const char *const *) hostile, n }));
 
-	a = (struct sbatch_array) { 0, 0, t_ok };
+	a = (struct sbatch_array) { 0, 0, t_ok, NULL };
 	SB_BAD("array", s->array = &a);
-	a = (struct sbatch_array) { SBATCH_MAX_ARRAY_SIZE + 1, 0, t_ok };
+	a = (struct sbatch_array) { SBATCH_MAX_ARRAY_SIZE + 1, 0, t_ok, NULL };
 	SB_BAD("array", s->array = &a);
-	a = (struct sbatch_array) { 2, 3, t_ok };
+	a = (struct sbatch_array) { 2, 3, t_ok, NULL };
 	SB_BAD("array", s->array = &a);
-	a = (struct sbatch_array) { 2, 0, NULL };
+	a = (struct sbatch_array) { 2, 0, NULL, NULL };
 	SB_BAD("array", s->array = &a);
-	a = (struct sbatch_array) { 1, 1, t_null };
+	a = (struct sbatch_array) { 1, 1, t_null, NULL };
 	SB_BAD("array", s->array = &a);
-	a = (struct sbatch_array) { 2, 2, t_ok };
+	a = (struct sbatch_array) { 2, 2, t_ok, NULL };
+	SB_GOOD(s->array = &a);
+	a = (struct sbatch_array) { 2, 2, t_ok, bad_ids };
+	SB_BAD("array", s->array = &a);
+	a = (struct sbatch_array) { 2, 2, t_ok, good_ids };
 	SB_GOOD(s->array = &a);
 	for (size_t i = 0; i < n; i++) {
 		free(hostile[i]);

@@ -4,8 +4,9 @@
  * to the GTK main thread with g_main_context_invoke(). Events come from the
  * SUB socket's NNG_OPT_RECVFD watched by g_unix_fd_add(). Connecting (dial,
  * Hello, autostart) blocks and so runs in a GTask worker thread. A local
- * daemon's exit is seen at once through a pidfd; any call that fails in
- * transport also marks the link lost. While lost, it retries with backoff
+ * daemon's exit is seen at once through a pidfd, a remote one's when the
+ * event link drops; any call that fails in transport also marks the link
+ * lost. While lost, it retries with backoff
  * (and at once when a local socket file appears); it never polls a live
  * daemon. Everything else runs on the main thread.
  */
@@ -48,8 +49,9 @@ struct _MlopsConnection {
 	char                 *server_version;
 	gboolean              debug;
 
-	struct conn_client *cc;  /* NULL unless connected */
-	struct mlops_sub   *sub; /* NULL unless connected */
+	struct conn_client *cc;   /* NULL unless connected */
+	struct mlops_sub   *sub;  /* NULL unless connected */
+	struct conn_drop   *drop; /* the sub's drop report; lives as long */
 	guint               sub_watch;
 	int                 pidfd;
 	guint               pid_watch;
@@ -419,6 +421,47 @@ conn_sub_readable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The event link dropped: how a remote daemon's exit shows without a
+ * call. Reported on an nng thread for the connection of `generation`. */
+struct conn_drop {
+	MlopsConnection *self;
+	guint            generation;
+};
+
+static gboolean
+conn_drop_main(gpointer data)
+{
+	struct conn_drop *d = data;
+
+	if (d->generation == d->self->generation) {
+		conn_lost(d->self, "The connection to the daemon dropped");
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void
+conn_drop_free(gpointer data)
+{
+	struct conn_drop *d = data;
+
+	g_object_unref(d->self);
+	g_free(d);
+}
+
+static void
+conn_sub_dropped(void *arg)
+{
+	const struct conn_drop *live = arg;
+	struct conn_drop       *d    = g_new(struct conn_drop, 1);
+
+	/* The connection outlives this call: conn_drop() closes the sub, and
+	 * the sub reports nothing once closed. */
+	d->self       = g_object_ref(live->self);
+	d->generation = live->generation;
+	g_main_context_invoke_full(
+	    NULL, G_PRIORITY_DEFAULT, conn_drop_main, d, conn_drop_free);
+}
+
 /* ---- connecting
  * -------------------------------------------------------------- */
 
@@ -585,6 +628,7 @@ conn_drop(MlopsConnection *self)
 	}
 	mlops_sub_close(self->sub);
 	self->sub = NULL;
+	g_clear_pointer(&self->drop, g_free);
 	conn_client_unref(self->cc);
 	self->cc       = NULL;
 	self->last_seq = 0;
@@ -626,7 +670,11 @@ conn_attempt_done(GObject *src, GAsyncResult *res, gpointer data)
 	a->sub           = NULL;
 	g_free(self->server_version);
 	self->server_version = g_strdup(a->hello->hello->server_version);
-	self->sub_watch = g_unix_fd_add(fd, G_IO_IN, conn_sub_readable, self);
+	self->sub_watch  = g_unix_fd_add(fd, G_IO_IN, conn_sub_readable, self);
+	self->drop       = g_new(struct conn_drop, 1);
+	self->drop->self = self;
+	self->drop->generation = self->generation;
+	mlops_sub_on_drop(self->sub, conn_sub_dropped, self->drop);
 	self->retry_delay = CONN_RETRY_MIN_S;
 	conn_watch_pid(self, a->hello->hello->pid);
 	conn_debug(self, "connected to %s (mlopsd %s, pid %u)", self->url,

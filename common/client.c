@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,10 @@ struct mlops_client {
 };
 
 struct mlops_sub {
-	nng_socket sock;
+	nng_socket        sock;
+	mlops_sub_drop_cb drop_cb;
+	void             *drop_arg;
+	atomic_bool       closing; /* no drop reports while we close */
 };
 
 static int client_tls_config(nng_tls_config **out,
@@ -581,10 +586,33 @@ mlops_sub_open(struct mlops_sub **out, const char *url,
 	return 0;
 }
 
+/* nng runs REM_POST callbacks before the pipe leaves the socket, and
+ * nng_close() waits for every pipe to leave: none runs after close. */
+static void
+sub_pipe_event(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct mlops_sub *s = arg;
+
+	(void) p;
+	if (ev == NNG_PIPE_EV_REM_POST && !atomic_load(&s->closing)) {
+		s->drop_cb(s->drop_arg);
+	}
+}
+
+void
+mlops_sub_on_drop(struct mlops_sub *s, mlops_sub_drop_cb cb, void *arg)
+{
+	s->drop_cb  = cb;
+	s->drop_arg = arg;
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST,
+	    cb != NULL ? sub_pipe_event : NULL, cb != NULL ? s : NULL);
+}
+
 void
 mlops_sub_close(struct mlops_sub *s)
 {
 	if (s != NULL) {
+		atomic_store(&s->closing, true);
 		nng_close(s->sock);
 		free(s);
 	}

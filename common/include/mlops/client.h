@@ -95,4 +95,15 @@ int mlops_sub_recv(struct mlops_sub *s, Mlops__Event **out, int timeout_ms,
 /** A file descriptor that becomes readable when an event waits. */
 int mlops_sub_fd(struct mlops_sub *s, struct mlops_error *err);
 
+/** Called on an nng thread when the link to the daemon drops. */
+typedef void (*mlops_sub_drop_cb)(void *arg);
+/**
+ * Reports each drop of the event link (the daemon exited, or the network
+ * or TLS session failed): the one sign of a remote daemon going away that
+ * needs no call. nng keeps redialling meanwhile, but events sent while the
+ * link was down are lost, so a client should reconnect and re-list. `cb`
+ * never runs once mlops_sub_close() has returned; NULL removes it.
+ */
+void mlops_sub_on_drop(struct mlops_sub *s, mlops_sub_drop_cb cb, void *arg);
+
 #endif

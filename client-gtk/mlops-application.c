@@ -155,15 +155,18 @@ mlops_application_get_connection(MlopsApplication *self)
 gboolean
 mlops_application_notify_job_end(MlopsApplication *self, const Mlops__Job *j)
 {
-	GtkWindow *w
-	    = gtk_application_get_active_window(GTK_APPLICATION(self));
 	g_autoptr(GNotification) n = NULL;
 	g_autofree char *title     = NULL;
 	g_autofree char *body      = NULL;
 	g_autofree char *nid       = NULL;
 
-	if (w != NULL && gtk_window_is_active(w)) {
-		return FALSE;
+	/* The user is looking at the app when any of its windows (a dialog
+	 * included) has the focus. */
+	for (GList *l     = gtk_application_get_windows(GTK_APPLICATION(self));
+	     l != NULL; l = l->next) {
+		if (gtk_window_is_active(GTK_WINDOW(l->data))) {
+			return FALSE;
+		}
 	}
 	title = g_strdup_printf("Job %" G_GINT64_FORMAT " %s", j->id,
 	    g_ascii_strdown(mlops_model_state_label(j->state), -1));

@@ -584,6 +584,22 @@ mlops_job_page_get_log_text(MlopsJobPage *self)
 	return self->log_text;
 }
 
+const char *
+mlops_job_page_get_wandb_url(MlopsJobPage *self)
+{
+	if (self->row == NULL || !gtk_widget_get_visible(self->wandb_button)) {
+		return NULL;
+	}
+	return mlops_job_row_get_job(self->row)->wandb_url;
+}
+
+void
+mlops_job_page_set_stream(MlopsJobPage *self, gboolean stderr_stream)
+{
+	gtk_toggle_button_set_active(
+	    stderr_stream ? self->stderr_button : self->stdout_button, TRUE);
+}
+
 static void
 job_stream_toggled(GtkToggleButton *b, MlopsJobPage *self)
 {

@@ -26,6 +26,10 @@ const char *mlops_job_page_get_log_status(MlopsJobPage *self);
 const char *mlops_job_page_get_log_text(MlopsJobPage *self);
 /** TRUE once a log request completed, with text or a reason (tests). */
 gboolean mlops_job_page_log_settled(MlopsJobPage *self);
+/* The W&B run URL the page offers to open, or NULL. */
+const char *mlops_job_page_get_wandb_url(MlopsJobPage *self);
+/* Shows stdout or stderr, as the switch above the log does. */
+void mlops_job_page_set_stream(MlopsJobPage *self, gboolean stderr_stream);
 
 G_END_DECLS
 

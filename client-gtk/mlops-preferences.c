@@ -44,11 +44,13 @@ prefs_show_status(MlopsPreferences *self)
 }
 
 static void
-prefs_apply(GtkButton *b, MlopsPreferences *self)
+prefs_apply(GtkWidget *w, const char *action, GVariant *param)
 {
-	struct mlops_connection_opts o = { 0 };
+	MlopsPreferences            *self = MLOPS_PREFERENCES(w);
+	struct mlops_connection_opts o    = { 0 };
 
-	(void) b;
+	(void) action;
+	(void) param;
 	o.url           = gtk_editable_get_text(GTK_EDITABLE(self->url_row));
 	o.autostart     = gtk_switch_get_active(self->autostart_switch);
 	o.tls_ca_file   = gtk_editable_get_text(GTK_EDITABLE(self->ca_row));
@@ -85,6 +87,7 @@ mlops_preferences_class_init(MlopsPreferencesClass *klass)
 	gtk_widget_class_bind_template_child(wc, MlopsPreferences, key_row);
 	gtk_widget_class_bind_template_child(
 	    wc, MlopsPreferences, apply_button);
+	gtk_widget_class_install_action(wc, "prefs.apply", NULL, prefs_apply);
 }
 
 static void
@@ -105,8 +108,6 @@ mlops_preferences_init(MlopsPreferences *self)
 	prefs_show_status(self);
 	g_signal_connect_object(mlops_application_get_connection(prefs_app()),
 	    "notify::state", G_CALLBACK(prefs_on_state), self, 0);
-	g_signal_connect(
-	    self->apply_button, "clicked", G_CALLBACK(prefs_apply), self);
 }
 
 MlopsPreferences *
@@ -114,4 +115,26 @@ mlops_preferences_new(GtkWindow *parent)
 {
 	return g_object_new(
 	    MLOPS_TYPE_PREFERENCES, "transient-for", parent, NULL);
+}
+
+gboolean
+mlops_preferences_set_field(
+    MlopsPreferences *self, const char *field, const char *value)
+{
+	GtkWidget *row = g_str_equal(field, "url") ? self->url_row
+	    : g_str_equal(field, "ca")             ? self->ca_row
+	    : g_str_equal(field, "cert")           ? self->cert_row
+	    : g_str_equal(field, "key")            ? self->key_row
+	                                           : NULL;
+
+	if (g_str_equal(field, "autostart")) {
+		gtk_switch_set_active(
+		    self->autostart_switch, g_str_equal(value, "true"));
+		return TRUE;
+	}
+	if (row == NULL) {
+		return FALSE;
+	}
+	gtk_editable_set_text(GTK_EDITABLE(row), value);
+	return TRUE;
 }

@@ -211,10 +211,11 @@ project_fetch(MlopsProjectPage *self, gboolean sync)
 }
 
 static void
-project_sync_clicked(GtkButton *b, MlopsProjectPage *self)
+project_sync_action(GtkWidget *w, const char *action, GVariant *param)
 {
-	(void) b;
-	project_fetch(self, TRUE);
+	(void) action;
+	(void) param;
+	project_fetch(MLOPS_PROJECT_PAGE(w), TRUE);
 }
 
 /* ---- jobs
@@ -655,6 +656,8 @@ mlops_project_page_class_init(MlopsProjectPageClass *klass)
 	gtk_widget_class_bind_template_child(wc, MlopsProjectPage, job_view);
 	gtk_widget_class_bind_template_child(
 	    wc, MlopsProjectPage, count_label);
+	gtk_widget_class_install_action(
+	    wc, "project.sync", NULL, project_sync_action);
 }
 
 static void
@@ -686,6 +689,4 @@ mlops_project_page_init(MlopsProjectPage *self)
 	    G_CALLBACK(project_state_changed), self);
 	g_signal_connect(self->job_view, "activate",
 	    G_CALLBACK(project_job_activated), self);
-	g_signal_connect(self->sync_button, "clicked",
-	    G_CALLBACK(project_sync_clicked), self);
 }

@@ -28,6 +28,17 @@
  *   wait-toast TEXT [S]           a toast containing TEXT was shown
  *   screenshot NAME               save NAME.png of the front window
  *   expect-accel ACCEL ACTION     the shortcut ACCEL activates ACTION
+ *   prefs-set FIELD VALUE         open Preferences and set url, ca, cert,
+ *                                 key or autostart; `action prefs.apply`
+ *   prefs-close                   close Preferences
+ *   expect-url URL                the connection's URL is URL
+ *   focus in|out [S]              give the window X11 input focus, or
+ *                                 take it away, and wait for is-active
+ *   dialog-response ID [S]        press the open AdwMessageDialog's
+ *                                 button for response ID
+ *   job-stream stdout|stderr      the job page's stream switch
+ *   wait-wandb [S]                the job page offers its W&B run
+ *   expect-notifications N        N job-end notifications were sent
  *   touch FILE / wait-file FILE [S] / sleep S / quit
  *
  * Waits look at what the UI shows, from a 100 ms main-loop tick; they
@@ -37,9 +48,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gdk/x11/gdkx.h>
+
 #include "mlops-job-page.h"
 #include "mlops-launch-dialog.h"
 #include "mlops-overview.h"
+#include "mlops-preferences.h"
 #include "mlops-project-page.h"
 #include "mlops-test-script.h"
 
@@ -131,10 +145,34 @@ script_timed_out(MlopsTestScript *self, double secs)
 	    > secs;
 }
 
+/* The first visible toplevel of `type`, or NULL. */
+static GtkWidget *
+script_toplevel(GType type)
+{
+	GListModel *tops = gtk_window_get_toplevels(); /* transfer none */
+
+	for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+		g_autoptr(GtkWidget) w = g_list_model_get_item(tops, i);
+
+		if (G_TYPE_CHECK_INSTANCE_TYPE(w, type)
+		    && gtk_widget_get_visible(w)) {
+			return w;
+		}
+	}
+	return NULL;
+}
+
 static GtkWidget *
 script_front(MlopsTestScript *self)
 {
-	GtkWidget *d = mlops_window_get_launch_dialog(self->win);
+	GtkWidget *d = script_toplevel(ADW_TYPE_MESSAGE_DIALOG);
+
+	if (d == NULL) {
+		d = script_toplevel(MLOPS_TYPE_PREFERENCES);
+	}
+	if (d == NULL) {
+		d = mlops_window_get_launch_dialog(self->win);
+	}
 
 	return d != NULL ? d : GTK_WIDGET(self->win);
 }
@@ -180,6 +218,8 @@ script_activate(MlopsTestScript *self, const char *name, const char *arg)
 
 	if (g_str_has_prefix(name, "launch.")) {
 		target = mlops_window_get_launch_dialog(self->win);
+	} else if (g_str_has_prefix(name, "prefs.")) {
+		target = script_toplevel(MLOPS_TYPE_PREFERENCES);
 	} else if (g_str_has_prefix(name, "job.")) {
 		target = mlops_window_get_page(self->win, "job");
 	} else if (g_str_has_prefix(name, "project.")) {
@@ -208,6 +248,164 @@ script_activate(MlopsTestScript *self, const char *name, const char *arg)
 
 /* ---- steps
  * ---------------------------------------------------------------------- */
+
+/* X11 focus as a window manager would give it: the window's is-active
+ * follows the FocusIn/FocusOut the server sends. */
+static int
+script_focus(MlopsTestScript *self, gboolean in)
+{
+	GdkSurface *surf = gtk_native_get_surface(GTK_NATIVE(self->win));
+	GdkDisplay *disp = gtk_widget_get_display(GTK_WIDGET(self->win));
+
+	if (!GDK_IS_X11_DISPLAY(disp)) {
+		return -1;
+	}
+	if (surf == NULL || !gtk_widget_get_mapped(GTK_WIDGET(self->win))) {
+		return 0; /* not shown yet */
+	}
+	XSetInputFocus(gdk_x11_display_get_xdisplay(disp),
+	    in ? gdk_x11_surface_get_xid(surf) : None, RevertToNone,
+	    CurrentTime);
+	XFlush(gdk_x11_display_get_xdisplay(disp));
+	return 1;
+}
+
+/* The button showing `label` under `w`, or NULL. */
+static GtkWidget *
+script_find_button(GtkWidget *w, const char *label)
+{
+	if (GTK_IS_BUTTON(w)
+	    && g_strcmp0(gtk_button_get_label(GTK_BUTTON(w)), label) == 0) {
+		return w;
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child(w); c != NULL;
+	     c            = gtk_widget_get_next_sibling(c)) {
+		GtkWidget *b = script_find_button(c, label);
+
+		if (b != NULL) {
+			return b;
+		}
+	}
+	return NULL;
+}
+
+/* The steps of the desktop's own features: Preferences, focus and
+ * notifications, dialogs. STEP_FAIL with no reason: not one of these. */
+static enum script_rc
+script_run_desktop_step(MlopsTestScript *self, const struct script_step *s,
+    const char *a1, const char *a2)
+{
+	const char   *cmd   = s->argv[0];
+	GtkWidget    *prefs = script_toplevel(MLOPS_TYPE_PREFERENCES);
+	MlopsJobPage *jp
+	    = MLOPS_JOB_PAGE(mlops_window_get_page(self->win, "job"));
+
+	if (g_str_equal(cmd, "prefs-set")) {
+		if (prefs == NULL) {
+			if (self->phase++ == 0) {
+				g_action_group_activate_action(
+				    G_ACTION_GROUP(self->app), "preferences",
+				    NULL);
+			}
+			return script_timed_out(self, SCRIPT_DEFAULT_S)
+			    ? script_fail(self, "no Preferences window")
+			    : STEP_WAIT;
+		}
+		return a1 != NULL && a2 != NULL
+		        && mlops_preferences_set_field(
+		            MLOPS_PREFERENCES(prefs), a1, a2)
+		    ? STEP_DONE
+		    : script_fail(self, "no field %s", a1 ? a1 : "");
+	}
+	if (g_str_equal(cmd, "prefs-close")) {
+		if (prefs != NULL) {
+			gtk_window_destroy(GTK_WINDOW(prefs));
+		}
+		return STEP_DONE;
+	}
+	if (g_str_equal(cmd, "expect-url")) {
+		const char *url = mlops_connection_get_url(
+		    mlops_window_get_connection(self->win));
+
+		return a1 != NULL && g_str_equal(url, a1)
+		    ? STEP_DONE
+		    : script_fail(self, "connected to %s", url);
+	}
+	if (g_str_equal(cmd, "focus")) {
+		gboolean in = g_strcmp0(a1, "in") == 0;
+
+		if (self->phase == 0) {
+			int rc = script_focus(self, in);
+
+			if (rc < 0) {
+				return script_fail(self, "not an X11 display");
+			}
+			self->phase = rc;
+		}
+		if (self->phase > 0
+		    && gtk_window_is_active(GTK_WINDOW(self->win)) == in) {
+			return STEP_DONE;
+		}
+		return script_timed_out(self, script_timeout(self, s, 2))
+		    ? script_fail(
+		        self, "the window is%s active", in ? " not" : " still")
+		    : STEP_WAIT;
+	}
+	if (g_str_equal(cmd, "dialog-response")) {
+		GtkWidget *d = script_toplevel(ADW_TYPE_MESSAGE_DIALOG);
+
+		GtkWidget *b = d != NULL && a1 != NULL
+		        && adw_message_dialog_has_response(
+		            ADW_MESSAGE_DIALOG(d), a1)
+		    ? script_find_button(d,
+		        adw_message_dialog_get_response_label(
+		            ADW_MESSAGE_DIALOG(d), a1))
+		    : NULL;
+
+		if (b != NULL) {
+			gboolean had = gtk_window_is_active(GTK_WINDOW(d))
+			    || gtk_window_is_active(GTK_WINDOW(self->win));
+
+			/* The button, as a click: it answers and closes. */
+			gtk_widget_activate(b);
+			/* As a window manager does: the focus goes back to
+			 * the window the dialog belonged to. */
+			if (had) {
+				script_focus(self, TRUE);
+			}
+			return STEP_DONE;
+		}
+		return script_timed_out(self, script_timeout(self, s, 2))
+		    ? script_fail(self, "no dialog offers %s", a1 ? a1 : "")
+		    : STEP_WAIT;
+	}
+	if (g_str_equal(cmd, "job-stream")) {
+		mlops_job_page_set_stream(jp, g_strcmp0(a1, "stderr") == 0);
+		return STEP_DONE;
+	}
+	if (g_str_equal(cmd, "wait-wandb")) {
+		const char *url = mlops_job_page_get_wandb_url(jp);
+
+		if (url != NULL) {
+			g_print("# W&B run: %s\n", url);
+			return STEP_DONE;
+		}
+		return script_timed_out(self, script_timeout(self, s, 1))
+		    ? script_fail(self, "no W&B run shown")
+		    : STEP_WAIT;
+	}
+	if (g_str_equal(cmd, "expect-notifications")) {
+		const char *last = NULL;
+		guint       n
+		    = mlops_application_get_notifications(self->app, &last);
+
+		return a1 != NULL && n == (guint) atoi(a1)
+		    ? STEP_DONE
+		    : script_fail(self, "%u sent%s%s", n,
+		        last ? ", last: " : "", last ? last : "");
+	}
+	return STEP_FAIL;
+}
 
 static enum script_rc
 script_run_step(MlopsTestScript *self, const struct script_step *s)
@@ -527,6 +725,15 @@ script_run_step(MlopsTestScript *self, const struct script_step *s)
 	}
 	if (g_str_equal(cmd, "quit")) {
 		return STEP_DONE;
+	}
+	{
+		enum script_rc rc;
+
+		g_clear_pointer(&self->why, g_free);
+		rc = script_run_desktop_step(self, s, a1, a2);
+		if (rc != STEP_FAIL || self->why != NULL) {
+			return rc;
+		}
 	}
 	return script_fail(self, "unknown step '%s'", cmd);
 }

@@ -62,6 +62,19 @@ itest_cleanup() {
 	fi
 }
 
+# A throwaway CA and certificates signed by it, in the current directory:
+# NAME.pem and NAME.key.
+tls_make_ca() { # NAME
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$1.key" -out "$1.pem" -days 2 -subj "/CN=$1" 2>/dev/null
+}
+tls_make_cert() { # NAME CA [EXTFILE]
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$1.key" -out "$1.csr" -subj "/CN=$1" 2>/dev/null
+	openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial \
+		-out "$1.pem" -days 2 ${3:+-extfile "$3"} 2>/dev/null
+}
+
 ok() {
 	itest_passed=$((itest_passed + 1))
 	echo "ok - $*"

@@ -8,22 +8,12 @@
 itest_init tls
 
 cd "$T"
-mk_ca() { # NAME
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout "$1.key" -out "$1.pem" -days 2 -subj "/CN=$1" 2>/dev/null
-}
-mk_cert() { # NAME CA [EXTFILE]
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout "$1.key" -out "$1.csr" -subj "/CN=$1" 2>/dev/null
-	openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial \
-		-out "$1.pem" -days 2 ${3:+-extfile "$3"} 2>/dev/null
-}
-mk_ca ca
-mk_ca otherca
+tls_make_ca ca
+tls_make_ca otherca
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
-mk_cert server ca san.ext
-mk_cert client ca
-mk_cert stranger otherca
+tls_make_cert server ca san.ext
+tls_make_cert client ca
+tls_make_cert stranger otherca
 
 port=$((20000 + RANDOM % 20000))
 tls="tls+tcp://127.0.0.1:$port"

@@ -339,7 +339,22 @@ launch_submit_done(GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	}
 	j = resp->launch->job;
-	if (win != NULL && j != NULL) {
+	if (win != NULL && j != NULL && resp->launch->sweep_id > 0) {
+		/* one job array, a job per task; the page shows task 0 */
+		g_autofree char *array = g_strndup(
+		    j->slurm_job_id, strcspn(j->slurm_job_id, "_"));
+
+		for (size_t i = 0; i < resp->launch->n_tasks; i++) {
+			mlops_window_upsert_job(win, resp->launch->tasks[i]);
+		}
+		mlops_window_upsert_job(win, j);
+		t = g_strdup_printf("Launched sweep %" G_GINT64_FORMAT
+		                    " on %s: %zu tasks in Slurm job array %s",
+		    resp->launch->sweep_id, j->cluster,
+		    MAX(resp->launch->n_tasks, (size_t) 1), array);
+		mlops_window_toast(win, t);
+		mlops_window_show_job(win, j->id);
+	} else if (win != NULL && j != NULL) {
 		char sid[64];
 
 		mlops_model_job_slurm_id(sid, sizeof(sid), j);

@@ -146,6 +146,23 @@ wait-launched 180
 wait-toast "Launched job"
 wait-job-state COMPLETED 180
 
+# A sweep from the form: one Slurm job array, a job per task.
+action win.show-launch
+wait-launch-ready 60
+launch-set project hy
+launch-set cluster alpha
+launch-set description "hydra sweep $tag"
+wait-hydra state ready 30
+launch-set sweep true
+launch-set hydra:trainer.devices 1
+launch-set hydra:epochs "1,2"
+launch-set max_parallel 1
+wait-hydra tasks 2
+wait-hydra overrides "epochs=1,2 trainer.devices=1"
+action launch.submit
+wait-launched 180
+wait-toast "Launched sweep"
+
 # A config the daemon cannot read: said in words instead of the form;
 # the check can be skipped for it.
 action win.show-launch
@@ -182,6 +199,7 @@ check "the daemon's refusal was marked on the field" \
 	grep -q "^ok - wait-hydra error optimizer.lr" "$T/gtk.out"
 check "the sweep counted its tasks" grep -q "^ok - wait-hydra tasks 6" "$T/gtk.out"
 check "the launch went through the dialog" grep -q "^ok - wait-launched" "$T/gtk.out"
+check "the sweep went through the dialog" grep -q "^ok - wait-toast Launched sweep" "$T/gtk.out"
 check "an unreadable config can be launched unchecked" \
 	grep -q "^ok - wait-preview" "$T/gtk.out"
 for shot in launch-hydra-form launch-hydra-error launch-hydra-sweep \
@@ -200,5 +218,14 @@ check "...not a sweep" [ "$(echo "$show" | json "j.get('sweep_id') or 0")" = 0 ]
 expect_status 0 "its log" m logs "$id"
 check "...shows the trainer got them" \
 	grep -q "hydra form args: .*model=large.*epochs=5.*trainer.devices=2.*seed=7" <<<"$OUT"
+
+# The sweep: two tasks of one array, each with its own overrides.
+sweep=$(m --json jobs --search "hydra sweep $tag" | json 'sorted(set(x.get("sweep_id") or 0 for x in j))' || true)
+check "the sweep's tasks share one sweep id ($sweep)" \
+	bash -c "[[ '$sweep' =~ ^\[[1-9][0-9]*\]$ ]]"
+wait_for 180 "both tasks end COMPLETED" \
+	'[ "$(m --json jobs --search "hydra sweep $tag" | json "sorted(x[\"state\"] for x in j)")" = "['"'"'COMPLETED'"'"', '"'"'COMPLETED'"'"']" ]'
+check "...each with its own overrides" \
+	[ "$(m --json jobs --search "hydra sweep $tag" | json "sorted(' '.join(x['overrides']) for x in j)")" = "['epochs=1 trainer.devices=1', 'epochs=2 trainer.devices=1']" ]
 
 itest_done

@@ -111,12 +111,17 @@ slurm_array_find(const struct slurm_jobs *jobs, const char *slurm_job_id)
 {
 	char                    array_id[32];
 	long                    task;
-	const struct slurm_job *range = NULL;
+	const struct slurm_job *range = NULL, *own = NULL;
 
+	/* The last of several lines of one id: Slurm reused the id, and
+	 * accounting lists the newest job last. */
 	for (size_t i = 0; i < jobs->n; i++) {
 		if (strcmp(jobs->v[i].job_id, slurm_job_id) == 0) {
-			return &jobs->v[i];
+			own = &jobs->v[i];
 		}
+	}
+	if (own != NULL) {
+		return own;
 	}
 	if (!slurm_array_task_split(
 	        slurm_job_id, array_id, sizeof(array_id), &task)) {

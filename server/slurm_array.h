@@ -32,7 +32,8 @@ bool slurm_array_covers(const char *job_id, const char *array_id, long task);
 
 /**
  * The row of `jobs` that stands for the task "123_4" (`slurm_job_id`): its
- * own line, else a range line that holds it. NULL when none does, or when
+ * own line (the last one, when several have that id), else a range line
+ * that holds it. NULL when none does, or when
  * `slurm_job_id` is not an array task and no row has exactly that id.
  * Borrowed from `jobs`.
  */

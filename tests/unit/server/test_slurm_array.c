@@ -121,6 +121,27 @@ test_slurm_array_squeue_throttled(void **state)
 	slurm_jobs_fini(&jobs);
 }
 
+/* Two jobs of one id (Slurm reused it): the last line, the newest, wins. */
+static void
+test_slurm_array_find_reused(void **state)
+{
+	struct slurm_jobs  jobs = { 0 };
+	struct mlops_error err  = { 0 };
+
+	(void) state;
+	assert_int_equal(
+	    slurm_parse_sacct(&jobs,
+	        "38|38|COMPLETED|0:0|2026-11-28T16:56:11|2026-11-28T16:56:11|"
+	        "2026-11-28T16:56:13|00:00:02|00:05:00|cpu|1|a-cpu1|None|old\n"
+	        "38|38|RUNNING|0:0|2026-11-28T17:56:11|2026-11-28T17:56:11|"
+	        "Unknown|00:00:02|00:05:00|cpu|1|a-cpu1|None|new\n",
+	        0, &err),
+	    0);
+	assert_string_equal(slurm_array_find(&jobs, "38")->name, "new");
+	assert_null(slurm_array_find(&jobs, "3"));
+	slurm_jobs_fini(&jobs);
+}
+
 /* squeue without -r: the pending tasks share one "561_[1-3%1]" line. */
 static void
 test_slurm_array_squeue_collapsed(void **state)
@@ -248,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_slurm_array_task_split),
 		cmocka_unit_test(test_slurm_array_covers),
 		cmocka_unit_test(test_slurm_array_squeue_throttled),
+		cmocka_unit_test(test_slurm_array_find_reused),
 		cmocka_unit_test(test_slurm_array_squeue_collapsed),
 		cmocka_unit_test(test_slurm_array_sacct),
 		cmocka_unit_test(test_slurm_array_task_dropped),

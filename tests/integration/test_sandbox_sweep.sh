@@ -5,8 +5,9 @@
 # the poller stays at two Slurm commands per cycle while it runs; a bad
 # task is refused before anything is stored; a sweep throttled to one task
 # at a time is cancelled (one task alone first) and ends all CANCELLED;
-# and a sweep larger than the cluster's MaxArraySize is refused naming the
-# limit, with nothing stored.
+# a restarted daemon adopts an array it had not recorded; a sweep larger
+# than the cluster's MaxArraySize is refused naming the limit, with nothing
+# stored; and a SIGKILL during a sweep's upload loses no task.
 . "$(dirname "$0")/lib.sh"
 itest_init sweep
 . "$(dirname "$0")/sandbox.sh"
@@ -131,6 +132,22 @@ wait_for 60 "every task ends CANCELLED" '[ "$(progress "$cid" cancelled)" = 4 ]'
 check "jobs --sweep: 4 cancelled, nothing else" [ "$(sweep_json "$cid" | json '[x["state"] for x in j["jobs"]]')" = "['CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED']" ]
 expect_status 1 "cancelling an ended sweep is refused" m cancel --sweep "$cid"
 check "...saying it ended" grep -q "already ended" <<<"$ERR"
+
+# --- a daemon that died after sbatch answered, before it recorded the array --
+# Rewinds the cancelled sweep's rows to SUBMITTING with no Slurm id, as a
+# crash right after sbatch leaves them: the restarted poller must find the
+# array by its name and give every task its id back, without a new sbatch.
+itest_stop_daemon
+sqlite3 "$XDG_STATE_HOME/mlops/mlops.db" \
+	"UPDATE jobs SET state = 'SUBMITTING', slurm_job_id = NULL, reason = NULL WHERE sweep_id = $cid;
+	 UPDATE sweeps SET slurm_job_id = NULL WHERE id = $cid;"
+check "the sweep looks unsubmitted" [ "$(sqlite3 "$XDG_STATE_HOME/mlops/mlops.db" "SELECT count(*) FROM jobs WHERE sweep_id = $cid AND state = 'SUBMITTING'")" = 4 ]
+"$MLOPSD" --reconnect-max 2
+wait_for 20 "alpha connects again" '[ "$(cluster_state alpha)" = connected ]'
+wait_for 60 "after the restart the array is found by its name" '[ "$(progress "$cid" slurm_job_id)" = "$carray" ]'
+check "every task has its Slurm id back" [ "$(sweep_json "$cid" | json '" ".join(x["slurm_job_id"] for x in j["jobs"])')" = "${carray}_0 ${carray}_1 ${carray}_2 ${carray}_3" ]
+wait_for 60 "and ends CANCELLED again" '[ "$(progress "$cid" cancelled)" = 4 ]'
+check "the daemon says it adopted the array" grep -q "sweep $cid: found on alpha as Slurm array $carray" "$XDG_STATE_HOME/mlops/mlopsd.log"
 
 # --- larger than MaxArraySize ---------------------------------------------------
 max=$(sandbox_ssh alpha scontrol show config | sed -n 's/^MaxArraySize *= *//p')

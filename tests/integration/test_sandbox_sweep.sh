@@ -137,11 +137,16 @@ check "...saying it ended" grep -q "already ended" <<<"$ERR"
 # Rewinds the cancelled sweep's rows to SUBMITTING with no Slurm id, as a
 # crash right after sbatch leaves them: the restarted poller must find the
 # array by its name and give every task its id back, without a new sbatch.
+db() { # SQL: runs it on the stopped daemon's database (python3's sqlite3)
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print(*r)
+c.commit()' "$XDG_STATE_HOME/mlops/mlops.db" "$1"
+}
 itest_stop_daemon
-sqlite3 "$XDG_STATE_HOME/mlops/mlops.db" \
-	"UPDATE jobs SET state = 'SUBMITTING', slurm_job_id = NULL, reason = NULL WHERE sweep_id = $cid;
-	 UPDATE sweeps SET slurm_job_id = NULL WHERE id = $cid;"
-check "the sweep looks unsubmitted" [ "$(sqlite3 "$XDG_STATE_HOME/mlops/mlops.db" "SELECT count(*) FROM jobs WHERE sweep_id = $cid AND state = 'SUBMITTING'")" = 4 ]
+db "UPDATE jobs SET state = 'SUBMITTING', slurm_job_id = NULL, reason = NULL WHERE sweep_id = $cid"
+db "UPDATE sweeps SET slurm_job_id = NULL WHERE id = $cid"
+check "the sweep looks unsubmitted" [ "$(db "SELECT count(*) FROM jobs WHERE sweep_id = $cid AND state = 'SUBMITTING'")" = 4 ]
 "$MLOPSD" --reconnect-max 2
 wait_for 20 "alpha connects again" '[ "$(cluster_state alpha)" = connected ]'
 wait_for 60 "after the restart the array is found by its name" '[ "$(progress "$cid" slurm_job_id)" = "$carray" ]'

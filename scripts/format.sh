@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Formats the C sources with clang-format 14; --check only reports.
+# Formats C sources with clang-format 14: the files named, or every tracked
+# *.c and *.h. --check only reports (and fails on a difference).
+#   scripts/format.sh [--check] [FILE...]
 set -euo pipefail
-cd "$(dirname "$0")/.."
 mode=(-i)
 if [ "${1:-}" = "--check" ]; then
 	mode=(--dry-run --Werror)
+	shift
 fi
-git ls-files '*.c' '*.h' | xargs -r clang-format "${mode[@]}"
+if [ $# -gt 0 ]; then
+	exec clang-format "${mode[@]}" -- "$@"
+fi
+cd "$(dirname "$0")/.."
+git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format "${mode[@]}"

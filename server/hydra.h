@@ -216,6 +216,14 @@ char *hydra_resolved_to_json(const struct hydra_resolved *res);
 int hydra_sweep_expand(struct hydra_sweep **out, const char *const *args,
     size_t n, size_t max_tasks, struct mlops_error *err);
 
+/**
+ * As hydra_sweep_expand(), with the same checks and errors, but only
+ * counts the tasks into *ntasks, building none (the desktop app's live
+ * count as the user types).
+ */
+int hydra_sweep_count(size_t *ntasks, const char *const *args, size_t n,
+    size_t max_tasks, struct mlops_error *err);
+
 /** Frees a sweep; NULL is a no-op. */
 void hydra_sweep_free(struct hydra_sweep *sw);
 

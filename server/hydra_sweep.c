@@ -31,6 +31,7 @@ struct hydra_axis {
 	char  *key_elem;
 	char **vals;
 	size_t nvals;
+	size_t cap; /* slots in vals */
 };
 
 static int  hydra_sweep_fail(struct mlops_error *err, const char *arg,
@@ -72,7 +73,11 @@ hydra_axis_fini(struct hydra_axis *a)
 static void
 hydra_axis_add(struct hydra_axis *a, const char *value)
 {
-	a->vals = xreallocarray(a->vals, a->nvals + 1, sizeof(char *));
+	/* Doubling: a range() may add up to HYDRA_SWEEP_HARD_MAX values. */
+	if (a->nvals == a->cap) {
+		a->cap  = a->cap != 0 ? a->cap * 2 : 8;
+		a->vals = xreallocarray(a->vals, a->cap, sizeof(char *));
+	}
 	a->vals[a->nvals++] = value ? xasprintf("%s=%s", a->key_elem, value)
 	                            : xstrdup(a->key_elem);
 }
@@ -265,9 +270,11 @@ hydra_axis_from(struct hydra_axis *a, const struct hydra_ovr *o, size_t limit,
 	    v->str);
 }
 
-int
-hydra_sweep_expand(struct hydra_sweep **out, const char *const *args, size_t n,
-    size_t max_tasks, struct mlops_error *err)
+/* Expands into *out, or with out == NULL only counts into *ntasks. */
+static int
+hydra_sweep_build(struct hydra_sweep **out, size_t *ntasks,
+    const char *const *args, size_t n, size_t max_tasks,
+    struct mlops_error *err)
 {
 	struct hydra_axis  *axes  = NULL, cur;
 	size_t              naxes = 0, total = 1, idx;
@@ -324,6 +331,12 @@ hydra_sweep_expand(struct hydra_sweep **out, const char *const *args, size_t n,
 		}
 		goto out;
 	}
+	if (ntasks != NULL) {
+		*ntasks = total;
+	}
+	if (out == NULL) {
+		goto out;
+	}
 	sw         = xcalloc(1, sizeof(*sw));
 	sw->ntasks = total;
 	sw->nper   = naxes;
@@ -348,6 +361,20 @@ out:
 	}
 	free(axes);
 	return rc;
+}
+
+int
+hydra_sweep_expand(struct hydra_sweep **out, const char *const *args, size_t n,
+    size_t max_tasks, struct mlops_error *err)
+{
+	return hydra_sweep_build(out, NULL, args, n, max_tasks, err);
+}
+
+int
+hydra_sweep_count(size_t *ntasks, const char *const *args, size_t n,
+    size_t max_tasks, struct mlops_error *err)
+{
+	return hydra_sweep_build(NULL, ntasks, args, n, max_tasks, err);
 }
 
 void

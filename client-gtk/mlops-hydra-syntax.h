@@ -1,8 +1,9 @@
 /*
  * Hydra's override syntax for the Launch form: a value quoted so that
  * Hydra reads it back unchanged, the elements of a multirun value, the
- * number of tasks a sweep expands to (the rules of server/hydra_sweep.c:
- * comma lists, choice(), range()), and words joined for display. Pure, no
+ * number of tasks a sweep expands to (counted by the daemon's own
+ * hydra_sweep_count(): comma lists, choice(), range()), and words joined
+ * for display. Pure, no
  * GTK: unit-tested in tests/unit/gtk/test_hydra_model.c.
  */
 #ifndef MLOPS_GTK_HYDRA_SYNTAX_H
@@ -27,11 +28,11 @@ char *mlops_hydra_quote(const char *value, bool as_string);
 char *mlops_hydra_sweep_quote(const char *text);
 
 /**
- * The number of tasks the multirun overrides `ovr` expand to, as
- * hydra_sweep_expand() counts them: the product of each key's value count
+ * The number of tasks the multirun overrides `ovr` expand to, counted by
+ * the daemon's hydra_sweep_count(): the product of each key's value count
  * (a comma list, choice(…), range(start, stop[, step])), a repeated key
  * counting once with its last value. Returns 0, or -1 with `why` (may be
- * NULL) set to the reason for a value the daemon would refuse.
+ * NULL) set to the daemon's own message for a value it would refuse.
  */
 int mlops_hydra_sweep_count(const char *const *ovr, size_t n, size_t *tasks,
     char *why, size_t why_len);

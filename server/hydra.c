@@ -456,13 +456,6 @@ hydra_repo_group(const struct hydra_repo *repo, const char *name)
 }
 
 char *
-hydra_sb_take(struct strbuf *sb)
-{
-	strbuf_append(sb, "", 0);
-	return strbuf_detach(sb, NULL);
-}
-
-char *
 hydra_group_options_text(const struct hydra_group *g)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -670,3 +670,23 @@ out:
 	hydra_ovr_free(o);
 	return rc;
 }
+
+/* The type of a string value: ??? and ${...} are special to OmegaConf. */
+enum hydra_type
+hydra_string_type(const char *s)
+{
+	if (strcmp(s, "???") == 0) {
+		return HYDRA_TYPE_MISSING;
+	}
+	if (strstr(s, "${") != NULL) {
+		return HYDRA_TYPE_INTERPOLATION;
+	}
+	return HYDRA_TYPE_STRING;
+}
+
+char *
+hydra_sb_take(struct strbuf *sb)
+{
+	strbuf_append(sb, "", 0);
+	return strbuf_detach(sb, NULL);
+}

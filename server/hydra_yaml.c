@@ -170,18 +170,6 @@ hydra_is_float(const char *s)
 }
 
 enum hydra_type
-hydra_string_type(const char *s)
-{
-	if (strcmp(s, "???") == 0) {
-		return HYDRA_TYPE_MISSING;
-	}
-	if (strstr(s, "${") != NULL) {
-		return HYDRA_TYPE_INTERPOLATION;
-	}
-	return HYDRA_TYPE_STRING;
-}
-
-enum hydra_type
 hydra_yaml_plain_type(const char *s)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };

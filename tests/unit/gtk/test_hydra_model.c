@@ -426,7 +426,7 @@ test_sweep_count(void **state)
 	check_refused("x=choice(a=1)", "no named arguments");
 	check_refused("x=interval(0,1)", "interval() cannot be expanded");
 	check_refused("x=a,,b", "empty element");
-	check_refused("x='a,b", "unclosed");
+	check_refused("x='a,b", "unterminated quoted value");
 	check_refused("x=range(0,100001)", "limit of 100000");
 	{
 		const char *big[] = { "a=range(0,1000)", "b=range(0,1000)" };

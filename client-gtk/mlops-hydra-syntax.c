@@ -30,13 +30,9 @@ static char  *hm_trim(const char *s);
 static size_t hm_split(
     const char *s, size_t len, struct hm_span *out, size_t max, bool *ok);
 static bool  hm_plain(const char *s, size_t len);
-static int   hm_grammar_type(const char *s);
 static bool  hm_func(const struct hm_span *e, struct hm_span *name,
      struct hm_span *args, bool *closed);
 static char *hm_span_dup(const struct hm_span *s);
-
-/* Hydra's grammar types (hydra_grammar.c); only "is it a string" counts. */
-enum { HM_T_STRING, HM_T_OTHER };
 
 /* ---- lexing helpers ------------------------------------------------- */
 
@@ -199,66 +195,6 @@ hm_plain(const char *s, size_t len)
 	return true;
 }
 
-/* HM_T_OTHER when Hydra's lexer types the unquoted text as a bool, null,
- * int or float (hydra_grammar_type()), else HM_T_STRING. */
-static int
-hm_grammar_type(const char *s)
-{
-	const char *p      = s + (*s == '+' || *s == '-');
-	const char *q      = p;
-	bool        digits = false;
-
-	if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0
-	    || strcasecmp(s, "null") == 0 || strcasecmp(p, "inf") == 0
-	    || strcasecmp(p, "nan") == 0) {
-		return HM_T_OTHER;
-	}
-	if (*q == '0') {
-		q++;
-		digits = true;
-	} else if (*q >= '1' && *q <= '9') {
-		for (q++, digits = true; *q != '\0'; q++) {
-			if (*q == '_' && q[1] >= '0' && q[1] <= '9') {
-				continue;
-			}
-			if (*q < '0' || *q > '9') {
-				break;
-			}
-		}
-	}
-	if (*q == '\0' && digits) {
-		return HM_T_OTHER;
-	}
-	if (*q == '.') {
-		q++;
-		if (*q >= '0' && *q <= '9') {
-			for (q++; *q != '\0'; q++) {
-				if (*q == '_' && q[1] >= '0' && q[1] <= '9') {
-					continue;
-				}
-				if (*q < '0' || *q > '9') {
-					break;
-				}
-			}
-			digits = true;
-		}
-	} else if (*q != 'e' && *q != 'E') {
-		return HM_T_STRING;
-	}
-	if (!digits) {
-		return HM_T_STRING;
-	}
-	if (*q == 'e' || *q == 'E') {
-		q++;
-		q += (*q == '+' || *q == '-');
-		if (*q < '0' || *q > '9') {
-			return HM_T_STRING;
-		}
-		q += strspn(q, "0123456789");
-	}
-	return *q == '\0' ? HM_T_OTHER : HM_T_STRING;
-}
-
 /* name(args): true when `e` is a call; `closed` false without its ')'. */
 static bool
 hm_func(const struct hm_span *e, struct hm_span *name, struct hm_span *args,
@@ -290,15 +226,17 @@ hm_func(const struct hm_span *e, struct hm_span *name, struct hm_span *args,
 char *
 mlops_hydra_quote(const char *value, bool as_string)
 {
-	struct strbuf sb = STRBUF_INIT;
-	size_t        len;
-	char          q = '\'';
+	struct strbuf   sb = STRBUF_INIT;
+	size_t          len;
+	char            q = '\'';
+	enum hydra_type t;
 
 	value = value != NULL ? value : "";
 	len   = strlen(value);
 	if (hm_plain(value, len)
-	    && (!as_string || hm_grammar_type(value) == HM_T_STRING
-	        || strstr(value, "${") != NULL)) {
+	    && (!as_string
+	        || (t = hydra_primitive_type(value)) == HYDRA_TYPE_STRING
+	        || t == HYDRA_TYPE_INTERPOLATION || t == HYDRA_TYPE_MISSING)) {
 		return xstrdup(value);
 	}
 	if (strchr(value, '\'') != NULL && strchr(value, '"') == NULL) {

@@ -217,6 +217,12 @@ int hydra_sweep_expand(struct hydra_sweep **out, const char *const *args,
     size_t n, size_t max_tasks, struct mlops_error *err);
 
 /**
+ * The type Hydra's override lexer gives `text` as an unquoted one-token
+ * primitive: INT, FLOAT, BOOL, NULL, or STRING / INTERPOLATION / MISSING.
+ */
+enum hydra_type hydra_primitive_type(const char *text);
+
+/**
  * As hydra_sweep_expand(), with the same checks and errors, but only
  * counts the tasks into *ntasks, building none (the desktop app's live
  * count as the user types).

@@ -33,7 +33,6 @@ static void hydra_lex_fail(struct hydra_lex *lx, const char *fmt, ...)
 static void              hydra_val_free(struct hydra_val *v);
 static struct hydra_val *hydra_parse_element(
     struct hydra_lex *lx, enum hydra_ctxk ctx, int depth);
-static enum hydra_type   hydra_grammar_type(const char *s);
 static void              hydra_lex_ws(struct hydra_lex *lx);
 static bool              hydra_is_idc(char c, bool first);
 static bool              hydra_is_end(char c, enum hydra_ctxk ctx);
@@ -284,7 +283,7 @@ hydra_parse_prim(struct hydra_lex *lx, enum hydra_ctxk ctx, bool dict_key)
 	if (escaped || interp) {
 		v->type = hydra_string_type(v->str);
 	} else {
-		v->type = hydra_grammar_type(v->str);
+		v->type = hydra_primitive_type(v->str);
 	}
 	return v;
 }
@@ -490,9 +489,8 @@ hydra_parse_value(struct hydra_lex *lx)
 	return sweep;
 }
 
-/* Types of Hydra's lexer for a one-token primitive. */
-static enum hydra_type
-hydra_grammar_type(const char *s)
+enum hydra_type
+hydra_primitive_type(const char *s)
 {
 	const char *p = s + (*s == '+' || *s == '-');
 	const char *q;

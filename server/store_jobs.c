@@ -221,37 +221,50 @@ store_job_from_row(sqlite3_stmt *stmt)
 	return j;
 }
 
+/*
+ * Runs the cached statement `which` (`sql`, with ?1 the job id) up to the
+ * job's row. Returns 0 with *stmt on that row (the caller releases it with
+ * store_stmt_release(), also on error), MLOPS_ENOTFOUND, or a store error.
+ */
+static int
+store_job_row(sqlite3_stmt **stmt, struct store *st, enum store_stmt_id which,
+    const char *sql, int64_t id, struct mlops_error *err)
+{
+	int rc;
+
+	*stmt = NULL;
+	if ((rc = store_stmt(stmt, st, which, sql, err)) < 0) {
+		return rc;
+	}
+	if ((rc = sqlite3_bind_int64(*stmt, 1, id)) != SQLITE_OK) {
+		return store_sqlite_error(st->s_db, rc, err, "binding job id");
+	}
+	rc = sqlite3_step(*stmt);
+	if (rc == SQLITE_DONE) {
+		return mlops_error_set(
+		    err, MLOPS_ENOTFOUND, "no job %lld", (long long) id);
+	}
+	if (rc != SQLITE_ROW) {
+		return store_sqlite_error(
+		    st->s_db, rc, err, "reading job %lld", (long long) id);
+	}
+	return 0;
+}
+
 /* Copies the state of job `id` into buf. Returns 0 or MLOPS_ENOTFOUND. */
 static int
 store_job_state_of(char *buf, size_t len, struct store *st, int64_t id,
     struct mlops_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	int           rc;
 
-	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_STATE_OF,
-	         "SELECT state FROM jobs WHERE id = ?1", err))
-	    < 0) {
-		goto out;
+	rc = store_job_row(&stmt, st, STORE_STMT_JOB_STATE_OF,
+	    "SELECT state FROM jobs WHERE id = ?1", id, err);
+	if (rc == 0) {
+		snprintf(buf, len, "%s",
+		    (const char *) sqlite3_column_text(stmt, 0));
 	}
-	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK) {
-		rc = store_sqlite_error(st->s_db, rc, err, "binding job id");
-		goto out;
-	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
-		rc = mlops_error_set(
-		    err, MLOPS_ENOTFOUND, "no job %lld", (long long) id);
-		goto out;
-	}
-	if (rc != SQLITE_ROW) {
-		rc = store_sqlite_error(
-		    st->s_db, rc, err, "reading job %lld", (long long) id);
-		goto out;
-	}
-	snprintf(buf, len, "%s", (const char *) sqlite3_column_text(stmt, 0));
-	rc = 0;
-out:
 	store_stmt_release(stmt);
 	return rc;
 }
@@ -418,33 +431,15 @@ int
 store_job_get(struct store_job **out, struct store *st, int64_t id,
     struct mlops_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	int           rc;
 
-	if ((rc = store_stmt(&stmt, st, STORE_STMT_JOB_GET,
-	         "SELECT " STORE_JOB_COLUMNS " FROM jobs AS j WHERE j.id = ?1",
-	         err))
-	    < 0) {
-		goto out;
+	rc = store_job_row(&stmt, st, STORE_STMT_JOB_GET,
+	    "SELECT " STORE_JOB_COLUMNS " FROM jobs AS j WHERE j.id = ?1", id,
+	    err);
+	if (rc == 0) {
+		*out = store_job_from_row(stmt);
 	}
-	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK) {
-		rc = store_sqlite_error(st->s_db, rc, err, "binding job id");
-		goto out;
-	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
-		rc = mlops_error_set(
-		    err, MLOPS_ENOTFOUND, "no job %lld", (long long) id);
-		goto out;
-	}
-	if (rc != SQLITE_ROW) {
-		rc = store_sqlite_error(
-		    st->s_db, rc, err, "reading job %lld", (long long) id);
-		goto out;
-	}
-	*out = store_job_from_row(stmt);
-	rc   = 0;
-out:
 	store_stmt_release(stmt);
 	return rc;
 }

@@ -7,8 +7,8 @@
 itest_init clusters
 . "$(dirname "$0")/sandbox.sh"
 
-# gamma: alpha's sshd, but known_hosts holds beta's key for it (changed).
-# delta: alpha's sshd with an empty known_hosts (unknown key).
+# keychanged: alpha's sshd, but known_hosts holds beta's key for it (changed).
+# keyunknown: alpha's sshd with an empty known_hosts (unknown key).
 # slow: a port that accepts TCP and never speaks SSH.
 kh_wrong="$T/known_hosts_wrong"
 sed -n "s/^\[127.0.0.1\]:$MLOPS_SANDBOX_BETA_SSH_PORT /[127.0.0.1]:$MLOPS_SANDBOX_ALPHA_SSH_PORT /p" \
@@ -36,12 +36,12 @@ common="    workspace: /home/mlops/ws-alpha
     ssh_key_path: $MLOPS_SANDBOX_CLIENT_KEY
     poll_interval: 2
     gpu_cache_ttl: 3"
-sandbox_config "  - name: gamma
+sandbox_config "  - name: keychanged
     host: mlops@127.0.0.1
     port: $MLOPS_SANDBOX_ALPHA_SSH_PORT
     known_hosts: $kh_wrong
 $common
-  - name: delta
+  - name: keyunknown
     host: mlops@127.0.0.1
     port: $MLOPS_SANDBOX_ALPHA_SSH_PORT
     known_hosts: $kh_empty
@@ -86,10 +86,10 @@ check "v100 total equals the sandbox (2)" [ "$(gpus_field alpha gpu v100 total)"
 check "h100 total on beta (4)" [ "$(gpus_field beta gpu h100 total)" = "$MLOPS_SANDBOX_BETA_PART_GPU_GPUS_H100" ]
 free_before=$(gpus_field alpha gpu a100 free)
 check "all a100 free on an idle cluster" [ "$free_before" = 6 ]
-# gamma, delta and slow cannot be read: exit 1, their reasons on stderr,
+# keychanged, keyunknown and slow cannot be read: exit 1, their reasons on stderr,
 # the good clusters still listed.
 expect_status 1 "cluster gpus (all, text) with broken clusters" m cluster gpus
-check "...names gamma's refused key" grep -q "gamma: HOST KEY CHANGED" <<<"$ERR"
+check "...names keychanged's refused key" grep -q "keychanged: HOST KEY CHANGED" <<<"$ERR"
 check "...lists alpha" grep -q '^alpha' <<<"$OUT"
 check "...and beta" grep -q '^beta' <<<"$OUT"
 
@@ -100,18 +100,18 @@ check "...and allocated shows it" [ "$(gpus_field alpha gpu a100 allocated)" = 1
 sandbox_ssh alpha scancel "$jobid"
 
 # --- host keys -------------------------------------------------------------
-wait_for 20 "a changed host key makes gamma unreachable" '[ "$(cluster_state gamma)" = unreachable ]'
-expect_status 1 "cluster check gamma is refused" m cluster check gamma
+wait_for 20 "a changed host key makes keychanged unreachable" '[ "$(cluster_state keychanged)" = unreachable ]'
+expect_status 1 "cluster check keychanged is refused" m cluster check keychanged
 check "...saying the key changed" grep -qi "changed" <<<"$ERR"
 check "...with the fingerprint" grep -q "SHA256:" <<<"$ERR"
-expect_status 1 "cluster check delta (unknown key) is refused" m cluster check delta
-check "...saying how to trust it" grep -q "mlops cluster trust delta" <<<"$ERR"
-expect_status 1 "trust without --yes and no terminal refuses" m cluster trust delta </dev/null
-expect_status 0 "cluster trust delta --yes" m --json cluster trust delta --yes
+expect_status 1 "cluster check keyunknown (unknown key) is refused" m cluster check keyunknown
+check "...saying how to trust it" grep -q "mlops cluster trust keyunknown" <<<"$ERR"
+expect_status 1 "trust without --yes and no terminal refuses" m cluster trust keyunknown </dev/null
+expect_status 0 "cluster trust keyunknown --yes" m --json cluster trust keyunknown --yes
 check "...added alpha's key" [ "$(echo "$OUT" | json "j['fingerprint']")" = "$MLOPS_SANDBOX_ALPHA_HOST_KEY_FINGERPRINT" ]
-check "...to delta's known_hosts" grep -q "$MLOPS_SANDBOX_ALPHA_SSH_PORT" "$kh_empty"
-wait_for 15 "delta connects once trusted" '[ "$(cluster_state delta)" = connected ]'
-expect_status 1 "trust refuses a changed key" m cluster trust gamma --yes
+check "...to keyunknown's known_hosts" grep -q "$MLOPS_SANDBOX_ALPHA_SSH_PORT" "$kh_empty"
+wait_for 15 "keyunknown connects once trusted" '[ "$(cluster_state keyunknown)" = connected ]'
+expect_status 1 "trust refuses a changed key" m cluster trust keychanged --yes
 
 # --- isolation ---------------------------------------------------------------
 start=$(date +%s%N)

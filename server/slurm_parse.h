@@ -1,7 +1,9 @@
 /*
  * Parsers for the outputs of the commands slurm_cmd.h builds, recorded from
- * Slurm 22.05 in tests/fixtures/slurm/. Pure: they take text and return
- * values, never print, never exit, never do I/O; safe on any thread.
+ * Slurm 22.05 and 24.11 in tests/fixtures/slurm/<version>/; where the
+ * versions print a field differently, both forms are read. Pure: they take
+ * text and return values, never print, never exit, never do I/O; safe on
+ * any thread.
  *
  * Errors: a malformed line gives MLOPS_EPARSE with err->msg
  * "line N: FIELD: what: 'value'" and err->field set to Slurm's field name.
@@ -242,8 +244,9 @@ struct slurm_jobs {
 
 /**
  * Output of slurm_cmd_poll() and slurm_cmd_squeue_by_name()
- * (SLURM_CMD_POLL_FORMAT). squeue's exit_code column is a wait status
- * (768 = exit 3, 15 = signal 15) and is decoded as such.
+ * (SLURM_CMD_POLL_FORMAT). squeue's exit_code column is a wait status on
+ * 22.05 (768 = exit 3, 15 = signal 15) and "N:S" on 24.11 ("3:0",
+ * "0:15"); both are decoded.
  * Caller frees with slurm_jobs_fini(). Returns 0 or MLOPS_EPARSE.
  */
 int slurm_parse_squeue(struct slurm_jobs *out, const char *text,

@@ -28,6 +28,8 @@ static int  slurm_job_duration(long *out, const char *s, size_t lineno,
 static int  slurm_parse_tres_gpus(struct slurm_gres **gpus, size_t *n_gpus,
      const char *s, long mult, size_t lineno, const char *field,
      struct mlops_error *err);
+static int  slurm_squeue_exit_code(struct slurm_job *r, const char *s,
+     size_t lineno, struct mlops_error *err);
 static int  slurm_parse_squeue_line(struct slurm_job *job, char *line,
      size_t lineno, long utc_offset, struct mlops_error *err);
 static int  slurm_parse_sacct_line(struct slurm_job *job, char *line,
@@ -172,13 +174,42 @@ slurm_job_duration(long *out, const char *s, size_t lineno, const char *field,
 
 /* ---- squeue poll / by name --------------------------------------------- */
 
+/*
+ * squeue's exit_code column: Slurm 22.05 prints the batch script's wait
+ * status as one number (768 = exit 3, 15 = killed by signal 15); 24.11
+ * prints "N:S" as sacct does ("3:0", "0:15"). Both are read.
+ */
+static int
+slurm_squeue_exit_code(struct slurm_job *r, const char *s, size_t lineno,
+    struct mlops_error *err)
+{
+	struct mlops_error sub;
+	long               status;
+
+	if (s != NULL && strchr(s, ':') != NULL) {
+		if (slurm_parse_exit_code(&r->exit_code, &r->exit_signal, s, &sub)
+		    < 0) {
+			return slurm_parse_fail(err, lineno, "exit_code",
+			    "not an exit code (N:S or a wait status)", s);
+		}
+		return 0;
+	}
+	if (slurm_parse_count(&status, s, lineno, "exit_code", NULL) < 0) {
+		return slurm_parse_fail(err, lineno, "exit_code",
+		    "not an exit code (N:S or a wait status)", s);
+	}
+	r->exit_code   = (int) ((status >> 8) & 0xff);
+	r->exit_signal = (int) (status & 0x7f);
+	return 0;
+}
+
 static int
 slurm_parse_squeue_line(struct slurm_job *job, char *line, size_t lineno,
     long utc_offset, struct mlops_error *err)
 {
 	char            *f[SLURM_POLL_FIELDS];
 	struct slurm_job r = { 0 };
-	long             status, task;
+	long             task;
 	int              rc = 0;
 
 	if (slurm_fields_split(line, f, SLURM_POLL_FIELDS, true) < 0) {
@@ -233,14 +264,10 @@ slurm_parse_squeue_line(struct slurm_job *job, char *line, size_t lineno,
 	if (r.elapsed_s == SLURM_DURATION_NONE) {
 		r.elapsed_s = -1;
 	}
-	/* squeue's exit_code is the wait status of the batch script. */
-	if ((rc = slurm_parse_count(&status, f[13], lineno, "exit_code", err))
-	    < 0) {
+	if ((rc = slurm_squeue_exit_code(&r, f[13], lineno, err)) < 0) {
 		goto out;
 	}
-	r.exit_code   = (int) ((status >> 8) & 0xff);
-	r.exit_signal = (int) (status & 0x7f);
-	*job          = r;
+	*job = r;
 	memset(&r, 0, sizeof(r));
 out:
 	slurm_job_fini(&r);

@@ -99,7 +99,7 @@ test_slurm_array_squeue_throttled(void **state)
 	const struct slurm_job *r;
 
 	(void) state;
-	parse_fx(&jobs, "squeue_poll_array_throttled.txt", false);
+	parse_fx(&jobs, "22.05/squeue_poll_array_throttled.txt", false);
 	assert_int_equal(jobs.n, 4);
 	r = slurm_array_find(&jobs, "561_0");
 	assert_non_null(r);
@@ -150,7 +150,7 @@ test_slurm_array_squeue_collapsed(void **state)
 	const struct slurm_job *r;
 
 	(void) state;
-	parse_fx(&jobs, "squeue_array_throttled_collapsed.txt", false);
+	parse_fx(&jobs, "22.05/squeue_array_throttled_collapsed.txt", false);
 	assert_int_equal(jobs.n, 2);
 	assert_string_equal(jobs.v[0].job_id, "561_[1-3%1]");
 	assert_string_equal(jobs.v[0].array_job_id, "561");
@@ -177,7 +177,7 @@ test_slurm_array_sacct(void **state)
 	const struct slurm_job *r;
 
 	(void) state;
-	parse_fx(&jobs, "sacct_array_throttled.txt", true);
+	parse_fx(&jobs, "22.05/sacct_array_throttled.txt", true);
 	assert_int_equal(jobs.n, 2);
 	r = slurm_array_find(&jobs, "561_0");
 	assert_non_null(r);
@@ -190,7 +190,7 @@ test_slurm_array_sacct(void **state)
 
 	/* After scancel of the array: every task CANCELLED, the ones that
 	 * never started still as one range. */
-	parse_fx(&jobs, "sacct_array_cancelled.txt", true);
+	parse_fx(&jobs, "22.05/sacct_array_cancelled.txt", true);
 	for (long t = 0; t <= 3; t++) {
 		char id[16];
 
@@ -205,7 +205,7 @@ test_slurm_array_sacct(void **state)
 	assert_int_equal(slurm_array_find(&jobs, "561_3")->start_time, 0);
 	slurm_jobs_fini(&jobs);
 
-	parse_fx(&jobs, "squeue_poll_array_cancelled.txt", false);
+	parse_fx(&jobs, "22.05/squeue_poll_array_cancelled.txt", false);
 	assert_int_equal(jobs.n, 4);
 	for (long t = 0; t <= 3; t++) {
 		char id[16];
@@ -227,7 +227,7 @@ test_slurm_array_task_dropped(void **state)
 	struct slurm_jobs jobs = { 0 };
 
 	(void) state;
-	parse_fx(&jobs, "sacct_array_task_dropped.txt", true);
+	parse_fx(&jobs, "22.05/sacct_array_task_dropped.txt", true);
 	assert_non_null(slurm_array_find(&jobs, "580_0"));
 	assert_non_null(slurm_array_find(&jobs, "580_2"));
 	assert_null(slurm_array_find(&jobs, "580_3"));
@@ -241,7 +241,7 @@ static void
 test_slurm_array_max_size(void **state)
 {
 	struct mlops_error err  = { 0 };
-	char              *text = fx("scontrol_show_config.txt");
+	char              *text = fx("22.05/scontrol_show_config.txt");
 	long               max  = 0;
 
 	(void) state;

@@ -97,7 +97,7 @@ test_slurm_gpus_idle(void **state)
 	struct gpus_input in;
 
 	(void) state;
-	gpus_load(&in, "nodes_idle.txt", "partitions.txt", "pending_none.txt");
+	gpus_load(&in, "22.05/nodes_idle.txt", "22.05/partitions.txt", "22.05/pending_none.txt");
 	assert_int_equal(in.sum.n, 2);
 	/* Order: partitions as scontrol lists them, types by name. */
 	assert_string_equal(in.sum.v[0].partition, "gpu");
@@ -108,7 +108,7 @@ test_slurm_gpus_idle(void **state)
 	assert_null(slurm_gpus_find(&in.sum, "cpu", "gpu"));
 	gpus_free(&in);
 
-	gpus_load(&in, "nodes_beta_idle.txt", "partitions_beta.txt", NULL);
+	gpus_load(&in, "22.05/nodes_beta_idle.txt", "22.05/partitions_beta.txt", NULL);
 	assert_int_equal(in.sum.n, 1);
 	expect_row(&in.sum, "gpu", "h100", 4, 0, 0, 4, 0);
 	gpus_free(&in);
@@ -121,14 +121,14 @@ test_slurm_gpus_busy(void **state)
 
 	(void) state;
 	/* One a100 in use on a-node1 (MIXED, GresUsed=gpu:a100:1). */
-	gpus_load(&in, "nodes_one_gpu_running.txt", "partitions.txt", NULL);
+	gpus_load(&in, "22.05/nodes_one_gpu_running.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 1, 0, 5, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 0, 2, 0);
 	gpus_free(&in);
 
 	/* Every GPU allocated; the pending jobs of each request style. */
-	gpus_load(&in, "nodes_all_gpus_busy.txt", "partitions.txt",
-	    "pending_gpu_requests.txt");
+	gpus_load(&in, "22.05/nodes_all_gpus_busy.txt", "22.05/partitions.txt",
+	    "22.05/pending_gpu_requests.txt");
 	assert_int_equal(in.sum.n, 3);
 	/* a100: 31 (1) + 35_1 (1) + 35_2 (1) + 36 (2 tasks x 1) */
 	expect_row(&in.sum, "gpu", "a100", 6, 6, 0, 0, 5);
@@ -148,41 +148,41 @@ test_slurm_gpus_unusable(void **state)
 	(void) state;
 	/* a-node2 MIXED+DRAIN with all 4 GPUs running jobs: allocated, not
 	 * unavailable, and never free. */
-	gpus_load(&in, "nodes_draining.txt", "partitions.txt", NULL);
+	gpus_load(&in, "22.05/nodes_draining.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 6, 0, 0, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 2, 0, 0, 0);
 	gpus_free(&in);
 
 	/* a-node2 IDLE+DRAIN: its idle GPUs are unavailable. */
-	gpus_load(&in, "nodes_drained.txt", "partitions.txt",
-	    "pending_gpu_requests_drained.txt");
+	gpus_load(&in, "22.05/nodes_drained.txt", "22.05/partitions.txt",
+	    "22.05/pending_gpu_requests_drained.txt");
 	expect_row(&in.sum, "gpu", "a100", 6, 4, 2, 0, 5);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 1);
 	expect_row(&in.sum, "gpu", "any", 8, 4, 4, 0, 2);
 	gpus_free(&in);
 
-	gpus_load(&in, "nodes_down.txt", "partitions.txt", NULL);
+	gpus_load(&in, "22.05/nodes_down.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 2, 4, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
 
-	gpus_load(&in, "nodes_fail.txt", "partitions.txt", NULL);
+	gpus_load(&in, "22.05/nodes_fail.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 2, 4, 0);
 	gpus_free(&in);
 
-	gpus_load(&in, "nodes_maint.txt", "partitions.txt", NULL);
+	gpus_load(&in, "22.05/nodes_maint.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
 
 	gpus_load(
-	    &in, "synthetic_nodes_not_responding.txt", "partitions.txt", NULL);
+	    &in, "synthetic/nodes_not_responding.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 6, 0, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
 
 	/* Powered down is usable (Slurm boots it); powering down is not. */
 	gpus_load(
-	    &in, "synthetic_nodes_powered_down.txt", "partitions.txt", NULL);
+	    &in, "synthetic/nodes_powered_down.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 2, 4, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
@@ -194,8 +194,8 @@ test_slurm_gpus_synthetic(void **state)
 	struct gpus_input in;
 
 	(void) state;
-	gpus_load(&in, "synthetic_nodes_untyped_gres.txt", "partitions.txt",
-	    "pending_gpu_requests.txt");
+	gpus_load(&in, "synthetic/nodes_untyped_gres.txt", "22.05/partitions.txt",
+	    "22.05/pending_gpu_requests.txt");
 	/* Untyped GPUs are type "gpu"; with one type, untyped requests land
 	 * in its row and typed a100/v100 requests find no row. */
 	assert_int_equal(in.sum.n, 1);
@@ -203,7 +203,7 @@ test_slurm_gpus_synthetic(void **state)
 	gpus_free(&in);
 
 	gpus_load(
-	    &in, "synthetic_nodes_socket_suffix.txt", "partitions.txt", NULL);
+	    &in, "synthetic/nodes_socket_suffix.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 6, 0, 0, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 1, 0, 1, 0);
 	gpus_free(&in);
@@ -219,8 +219,8 @@ test_slurm_gpus_held_and_partitions(void **state)
 
 	(void) state;
 	/* Held jobs compete for nothing. */
-	gpus_load(&in, "nodes_idle.txt", "partitions.txt",
-	    "pending_gpu_requests_held.txt");
+	gpus_load(&in, "22.05/nodes_idle.txt", "22.05/partitions.txt",
+	    "22.05/pending_gpu_requests_held.txt");
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 0, 6, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 0, 2, 0);
 	assert_null(slurm_gpus_find(&in.sum, "gpu", "any"));

@@ -154,14 +154,14 @@ test_slurm_parse_version(void **state)
 	char                *text;
 
 	(void) state;
-	text = fx("version.txt");
+	text = fx("22.05/version.txt");
 	assert_int_equal(slurm_parse_version(&v, text, &err), 0);
 	assert_int_equal(v.major, 22);
 	assert_int_equal(v.minor, 5);
 	assert_int_equal(v.patch, 8);
 	assert_string_equal(v.text, "22.05.8");
 	free(text);
-	text = fx("version_beta.txt");
+	text = fx("22.05/version_beta.txt");
 	assert_int_equal(slurm_parse_version(&v, text, &err), 0);
 	assert_string_equal(v.text, "22.05.8");
 	free(text);
@@ -199,7 +199,7 @@ test_slurm_parse_partitions_fixture(void **state)
 	char                   *text;
 
 	(void) state;
-	text = fx("partitions.txt");
+	text = fx("22.05/partitions.txt");
 	assert_int_equal(slurm_parse_partitions(&p, text, &err), 0);
 	assert_int_equal(p.n, 2);
 	assert_string_equal(p.v[0].name, "gpu");
@@ -222,7 +222,7 @@ test_slurm_parse_partitions_fixture(void **state)
 	slurm_partitions_fini(&p);
 	free(text);
 
-	text = fx("partitions_beta.txt");
+	text = fx("22.05/partitions_beta.txt");
 	assert_int_equal(slurm_parse_partitions(&p, text, &err), 0);
 	assert_int_equal(p.n, 2);
 	assert_string_equal(p.v[0].max_time, "12:00:00");
@@ -316,7 +316,7 @@ test_slurm_parse_nodes_idle(void **state)
 	const struct slurm_node *n;
 
 	(void) state;
-	parse_nodes_fx(&nodes, "nodes_idle.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_idle.txt");
 	assert_int_equal(nodes.n, 3);
 
 	n = node_named(&nodes, "a-cpu1");
@@ -360,7 +360,7 @@ test_slurm_parse_nodes_busy(void **state)
 	const struct slurm_node *n;
 
 	(void) state;
-	parse_nodes_fx(&nodes, "nodes_one_gpu_running.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_one_gpu_running.txt");
 	n = node_named(&nodes, "a-node1");
 	assert_string_equal(n->state, "MIXED");
 	assert_int_equal(n->flags, SLURM_NODE_MIXED);
@@ -369,7 +369,7 @@ test_slurm_parse_nodes_busy(void **state)
 	assert_int_equal(n->alloc_memory, 2000);
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "nodes_all_gpus_busy.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_all_gpus_busy.txt");
 	n = node_named(&nodes, "a-node1");
 	expect_gres(&n->gres_used[0], "gpu", "a100", true, 4);
 	n = node_named(&nodes, "a-node2");
@@ -378,7 +378,7 @@ test_slurm_parse_nodes_busy(void **state)
 	expect_gres(&n->gres_used[1], "gpu", "v100", true, 2);
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "nodes_beta_idle.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_beta_idle.txt");
 	assert_int_equal(nodes.n, 3);
 	n = node_named(&nodes, "b-node2");
 	expect_gres(&n->gres[0], "gpu", "h100", true, 2);
@@ -392,7 +392,7 @@ test_slurm_parse_nodes_unusable(void **state)
 	const struct slurm_node *n;
 
 	(void) state;
-	parse_nodes_fx(&nodes, "nodes_draining.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_draining.txt");
 	n = node_named(&nodes, "a-node2");
 	assert_string_equal(n->state, "MIXED+DRAIN");
 	assert_int_equal(n->flags,
@@ -404,7 +404,7 @@ test_slurm_parse_nodes_unusable(void **state)
 	    slurm_node_gpus_usable(node_named(&nodes, "a-node1")->flags));
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "nodes_drained.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_drained.txt");
 	n = node_named(&nodes, "a-node2");
 	assert_string_equal(n->state, "IDLE+DRAIN");
 	assert_int_equal(
@@ -413,7 +413,7 @@ test_slurm_parse_nodes_unusable(void **state)
 	assert_false(slurm_node_gpus_usable(n->flags));
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "nodes_down.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_down.txt");
 	n = node_named(&nodes, "a-node2");
 	assert_int_equal(n->flags, SLURM_NODE_DOWN);
 	assert_string_equal(
@@ -421,14 +421,14 @@ test_slurm_parse_nodes_unusable(void **state)
 	assert_false(slurm_node_gpus_usable(n->flags));
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "nodes_fail.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_fail.txt");
 	n = node_named(&nodes, "a-node2");
 	assert_string_equal(n->state, "IDLE+FAIL");
 	assert_int_equal(n->flags, SLURM_NODE_IDLE | SLURM_NODE_FAIL);
 	assert_false(slurm_node_gpus_usable(n->flags));
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "nodes_maint.txt");
+	parse_nodes_fx(&nodes, "22.05/nodes_maint.txt");
 	n = node_named(&nodes, "a-node2");
 	assert_string_equal(n->state, "IDLE+MAINTENANCE+RESERVED");
 	assert_int_equal(n->flags,
@@ -444,14 +444,14 @@ test_slurm_parse_nodes_synthetic(void **state)
 	const struct slurm_node *n;
 
 	(void) state;
-	parse_nodes_fx(&nodes, "synthetic_nodes_untyped_gres.txt");
+	parse_nodes_fx(&nodes, "synthetic/nodes_untyped_gres.txt");
 	assert_int_equal(nodes.n, 1);
 	n = &nodes.v[0];
 	expect_gres(&n->gres[0], "gpu", "gpu", false, 4);
 	expect_gres(&n->gres_used[0], "gpu", "gpu", false, 1);
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "synthetic_nodes_not_responding.txt");
+	parse_nodes_fx(&nodes, "synthetic/nodes_not_responding.txt");
 	n = node_named(&nodes, "a-node1");
 	assert_int_equal(
 	    n->flags, SLURM_NODE_IDLE | SLURM_NODE_NOT_RESPONDING);
@@ -463,7 +463,7 @@ test_slurm_parse_nodes_synthetic(void **state)
 	    n->reason, "Not responding [slurm@2026-11-28T17:00:00]");
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "synthetic_nodes_powered_down.txt");
+	parse_nodes_fx(&nodes, "synthetic/nodes_powered_down.txt");
 	n = node_named(&nodes, "a-node1");
 	assert_int_equal(n->flags, SLURM_NODE_IDLE | SLURM_NODE_POWERED_DOWN);
 	assert_true(slurm_node_gpus_usable(n->flags));
@@ -472,7 +472,7 @@ test_slurm_parse_nodes_synthetic(void **state)
 	assert_false(slurm_node_gpus_usable(n->flags));
 	slurm_nodes_fini(&nodes);
 
-	parse_nodes_fx(&nodes, "synthetic_nodes_socket_suffix.txt");
+	parse_nodes_fx(&nodes, "synthetic/nodes_socket_suffix.txt");
 	n = node_named(&nodes, "a-node1");
 	assert_int_equal(n->n_gres, 1);
 	expect_gres(&n->gres[0], "gpu", "a100", true, 4);
@@ -493,7 +493,7 @@ test_slurm_parse_nodes_malformed(void **state)
 {
 	struct slurm_nodes nodes = { NULL, 99 };
 	struct mlops_error err   = { 0 };
-	char              *text  = fx("nodes_idle.txt");
+	char              *text  = fx("22.05/nodes_idle.txt");
 	char              *two;
 
 	(void) state;
@@ -645,20 +645,20 @@ test_slurm_parse_sinfo_states(void **state)
 	unsigned           got = 0;
 
 	(void) state;
-	sinfo_fixture("sinfo_nodes_idle.txt", "a-node1", SLURM_NODE_IDLE);
-	sinfo_fixture("sinfo_nodes_draining.txt", "a-node2",
+	sinfo_fixture("22.05/sinfo_nodes_idle.txt", "a-node1", SLURM_NODE_IDLE);
+	sinfo_fixture("22.05/sinfo_nodes_draining.txt", "a-node2",
 	    SLURM_NODE_ALLOCATED | SLURM_NODE_DRAIN | SLURM_NODE_DRAINING);
-	sinfo_fixture("sinfo_nodes_draining.txt", "a-node1", SLURM_NODE_MIXED);
-	sinfo_fixture("sinfo_nodes_drained.txt", "a-node2",
+	sinfo_fixture("22.05/sinfo_nodes_draining.txt", "a-node1", SLURM_NODE_MIXED);
+	sinfo_fixture("22.05/sinfo_nodes_drained.txt", "a-node2",
 	    SLURM_NODE_IDLE | SLURM_NODE_DRAIN | SLURM_NODE_DRAINED);
-	sinfo_fixture("sinfo_nodes_down.txt", "a-node2", SLURM_NODE_DOWN);
-	sinfo_fixture("sinfo_nodes_fail.txt", "a-node2",
+	sinfo_fixture("22.05/sinfo_nodes_down.txt", "a-node2", SLURM_NODE_DOWN);
+	sinfo_fixture("22.05/sinfo_nodes_fail.txt", "a-node2",
 	    SLURM_NODE_IDLE | SLURM_NODE_FAIL);
-	sinfo_fixture("sinfo_nodes_maint.txt", "a-node2",
+	sinfo_fixture("22.05/sinfo_nodes_maint.txt", "a-node2",
 	    SLURM_NODE_IDLE | SLURM_NODE_MAINT);
-	sinfo_fixture("synthetic_sinfo_suffixes.txt", "a-node1",
+	sinfo_fixture("synthetic/sinfo_suffixes.txt", "a-node1",
 	    SLURM_NODE_DOWN | SLURM_NODE_NOT_RESPONDING);
-	sinfo_fixture("synthetic_sinfo_suffixes.txt", "a-node2",
+	sinfo_fixture("synthetic/sinfo_suffixes.txt", "a-node2",
 	    SLURM_NODE_IDLE | SLURM_NODE_POWERED_DOWN);
 
 	/* Each suffix of the synthetic file, one by one. */
@@ -759,18 +759,18 @@ test_slurm_parse_sbatch(void **state)
 	char               *text;
 
 	(void) state;
-	text = fx("sbatch_parsable.txt");
+	text = fx("22.05/sbatch_parsable.txt");
 	assert_int_equal(slurm_parse_sbatch(&s, text, &err), 0);
 	assert_string_equal(s.job_id, "37");
 	assert_null(s.cluster);
 	slurm_submit_fini(&s);
 	free(text);
-	text = fx("sbatch_parsable_array.txt");
+	text = fx("22.05/sbatch_parsable_array.txt");
 	assert_int_equal(slurm_parse_sbatch(&s, text, &err), 0);
 	assert_string_equal(s.job_id, "40");
 	slurm_submit_fini(&s);
 	free(text);
-	text = fx("sbatch_parsable_beta.txt");
+	text = fx("22.05/sbatch_parsable_beta.txt");
 	assert_int_equal(slurm_parse_sbatch(&s, text, &err), 0);
 	assert_string_equal(s.job_id, "11");
 	assert_string_equal(s.cluster, "beta");
@@ -801,13 +801,13 @@ test_slurm_parse_error_text(void **state)
 	char              *text;
 
 	(void) state;
-	text = fx("sbatch_refused_stderr.txt");
+	text = fx("22.05/sbatch_refused_stderr.txt");
 	assert_int_equal(slurm_parse_error(text, &err), MLOPS_ESLURM);
 	assert_int_equal(err.code, MLOPS_ESLURM);
 	assert_string_equal(
 	    err.msg, "Requested node configuration is not available");
 	free(text);
-	text = fx("squeue_poll_single_unknown_stderr.txt");
+	text = fx("22.05/squeue_poll_single_unknown_stderr.txt");
 	assert_int_equal(slurm_parse_error(text, &err), MLOPS_ESLURM);
 	assert_string_equal(err.msg, "Invalid job id specified");
 	free(text);

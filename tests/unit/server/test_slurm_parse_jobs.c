@@ -59,7 +59,7 @@ test_slurm_parse_squeue_running(void **state)
 	char                   *text;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "squeue_poll_running.txt", slurm_parse_squeue);
+	parse_jobs_fx(&jobs, "22.05/squeue_poll_running.txt", slurm_parse_squeue);
 	/* 99999 was asked for too: unknown ids are simply absent. */
 	assert_int_equal(jobs.n, 1);
 	j = &jobs.v[0];
@@ -84,7 +84,7 @@ test_slurm_parse_squeue_running(void **state)
 	slurm_jobs_fini(&jobs);
 
 	/* The same output from a cluster one hour east of UTC. */
-	text = fx("squeue_poll_running.txt");
+	text = fx("22.05/squeue_poll_running.txt");
 	assert_int_equal(slurm_parse_squeue(&jobs, text, 3600, &err), 0);
 	assert_int_equal(jobs.v[0].submit_time, T_16_53_24 - 3600);
 	slurm_jobs_fini(&jobs);
@@ -98,7 +98,7 @@ test_slurm_parse_squeue_pending(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "squeue_poll_pending.txt", slurm_parse_squeue);
+	parse_jobs_fx(&jobs, "22.05/squeue_poll_pending.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 6);
 	j = job_id(&jobs, "31");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -121,7 +121,7 @@ test_slurm_parse_squeue_pending(void **state)
 	assert_string_equal(j->node_list, "a-node1");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "squeue_poll_held.txt", slurm_parse_squeue);
+	parse_jobs_fx(&jobs, "22.05/squeue_poll_held.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 5);
 	j = job_id(&jobs, "44_4");
 	assert_string_equal(j->reason, "JobHeldUser");
@@ -140,7 +140,7 @@ test_slurm_parse_squeue_finished(void **state)
 
 	(void) state;
 	parse_jobs_fx(
-	    &jobs, "squeue_poll_array_running.txt", slurm_parse_squeue);
+	    &jobs, "22.05/squeue_poll_array_running.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 4);
 	j = job_id(&jobs, "40_1");
 	assert_string_equal(j->raw_id, "42");
@@ -153,7 +153,7 @@ test_slurm_parse_squeue_finished(void **state)
 	assert_int_equal(j->time_limit_s, 60);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "squeue_poll_finished.txt", slurm_parse_squeue);
+	parse_jobs_fx(&jobs, "22.05/squeue_poll_finished.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 11);
 	j = job_id(&jobs, "38");
 	assert_int_equal(j->state, JOB_STATE_COMPLETED);
@@ -183,7 +183,7 @@ test_slurm_parse_squeue_finished(void **state)
 	assert_int_equal(j->state, JOB_STATE_CANCELLED);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "squeue_by_name.txt", slurm_parse_squeue);
+	parse_jobs_fx(&jobs, "22.05/squeue_by_name.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 4);
 	assert_string_equal(job_id(&jobs, "38")->name, "fx-ok");
 	assert_string_equal(job_id(&jobs, "40_2")->name, "fx-array");
@@ -272,6 +272,50 @@ test_slurm_parse_squeue_malformed(void **state)
 	assert_int_equal(jobs.n, 0);
 }
 
+/* squeue's exit_code column in both versions' forms. */
+static void
+test_slurm_parse_squeue_exit_code(void **state)
+{
+	static const struct {
+		const char *value;
+		int         code, signal;
+	} good[] = {
+		{ "0", 0, 0 },     /* 22.05: wait status */
+		{ "768", 3, 0 },   /* exit 3 */
+		{ "15", 0, 15 },   /* SIGTERM */
+		{ "0:0", 0, 0 },   /* 24.11: N:S */
+		{ "3:0", 3, 0 },
+		{ "0:15", 0, 15 },
+		{ "255:9", 255, 9 },
+	};
+	static const char *const bad[]
+	    = { "-1", "x", "3:", ":0", "3:x", "256:0", "1:2:3", "" };
+	struct slurm_jobs  jobs = { 0 };
+	struct mlops_error err  = { 0 };
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *line = xasprintf("6|6|6|N/A|FAILED|None|cpu|1|N/A|N/A|N/A|"
+		                       "10:00|0:00|%s|a-cpu1|n|",
+		    good[i].value);
+
+		assert_int_equal(slurm_parse_squeue(&jobs, line, 0, &err), 0);
+		assert_int_equal(jobs.v[0].exit_code, good[i].code);
+		assert_int_equal(jobs.v[0].exit_signal, good[i].signal);
+		slurm_jobs_fini(&jobs);
+		free(line);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *line = xasprintf("6|6|6|N/A|FAILED|None|cpu|1|N/A|N/A|N/A|"
+		                       "10:00|0:00|%s|a-cpu1|n|",
+		    bad[i]);
+
+		expect_eparse(slurm_parse_squeue(&jobs, line, 0, &err), &err,
+		    "line 1", "exit_code");
+		free(line);
+	}
+}
+
 /* ---- sacct ------------------------------------------------------------- */
 
 static void
@@ -281,7 +325,7 @@ test_slurm_parse_sacct_fixtures(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "sacct_finished.txt", slurm_parse_sacct);
+	parse_jobs_fx(&jobs, "22.05/sacct_finished.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 10);
 	j = job_id(&jobs, "6");
 	assert_int_equal(j->state, JOB_STATE_CANCELLED);
@@ -335,7 +379,7 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->nodes, 1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "sacct_running.txt", slurm_parse_sacct);
+	parse_jobs_fx(&jobs, "22.05/sacct_running.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 4);
 	j = job_id(&jobs, "37");
 	assert_int_equal(j->state, JOB_STATE_RUNNING);
@@ -343,7 +387,7 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->start_time, T_16_56_11);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "sacct_pending_held.txt", slurm_parse_sacct);
+	parse_jobs_fx(&jobs, "22.05/sacct_pending_held.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 2);
 	j = job_id(&jobs, "45");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -355,12 +399,12 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->array_task_id, -1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "sacct_by_name.txt", slurm_parse_sacct);
+	parse_jobs_fx(&jobs, "22.05/sacct_by_name.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 5);
 	assert_string_equal(job_id(&jobs, "39")->name, "fx-fail3");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "sacct_array_task.txt", slurm_parse_sacct);
+	parse_jobs_fx(&jobs, "22.05/sacct_array_task.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 1);
 	assert_string_equal(jobs.v[0].job_id, "40_2");
 	slurm_jobs_fini(&jobs);
@@ -438,7 +482,7 @@ test_slurm_parse_show_job(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "scontrol_job_running.txt", slurm_parse_show_job);
+	parse_jobs_fx(&jobs, "22.05/scontrol_job_running.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.n, 1);
 	j = &jobs.v[0];
 	assert_string_equal(j->job_id, "6");
@@ -456,7 +500,7 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->nodes, 1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "scontrol_job_pending.txt", slurm_parse_show_job);
+	parse_jobs_fx(&jobs, "22.05/scontrol_job_pending.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_PENDING);
 	assert_string_equal(j->reason, "Resources");
@@ -465,7 +509,7 @@ test_slurm_parse_show_job(void **state)
 	slurm_jobs_fini(&jobs);
 
 	parse_jobs_fx(
-	    &jobs, "scontrol_job_array_pending.txt", slurm_parse_show_job);
+	    &jobs, "22.05/scontrol_job_array_pending.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_string_equal(j->job_id, "35_[1-2]");
 	assert_string_equal(j->array_job_id, "35");
@@ -473,13 +517,13 @@ test_slurm_parse_show_job(void **state)
 	slurm_jobs_fini(&jobs);
 
 	parse_jobs_fx(
-	    &jobs, "scontrol_job_held_array.txt", slurm_parse_show_job);
+	    &jobs, "22.05/scontrol_job_held_array.txt", slurm_parse_show_job);
 	assert_string_equal(jobs.v[0].job_id, "44_[1-4%2]");
 	assert_string_equal(jobs.v[0].reason, "JobHeldUser");
 	slurm_jobs_fini(&jobs);
 
 	parse_jobs_fx(
-	    &jobs, "scontrol_job_array_running.txt", slurm_parse_show_job);
+	    &jobs, "22.05/scontrol_job_array_running.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.n, 3);
 	j = job_id(&jobs, "40_2");
 	assert_string_equal(j->raw_id, "43");
@@ -487,7 +531,7 @@ test_slurm_parse_show_job(void **state)
 	assert_string_equal(job_id(&jobs, "40_3")->raw_id, "40");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "scontrol_job_failed.txt", slurm_parse_show_job);
+	parse_jobs_fx(&jobs, "22.05/scontrol_job_failed.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_FAILED);
 	assert_int_equal(j->exit_code, 3);
@@ -495,7 +539,7 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->end_time, T_16_56_16);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "scontrol_job_timeout.txt", slurm_parse_show_job);
+	parse_jobs_fx(&jobs, "22.05/scontrol_job_timeout.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_TIMEOUT);
 	assert_int_equal(j->exit_code, 0);
@@ -506,7 +550,7 @@ test_slurm_parse_show_job(void **state)
 	slurm_jobs_fini(&jobs);
 
 	parse_jobs_fx(
-	    &jobs, "scontrol_job_cancelled.txt", slurm_parse_show_job);
+	    &jobs, "22.05/scontrol_job_cancelled.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.v[0].state, JOB_STATE_CANCELLED);
 	slurm_jobs_fini(&jobs);
 }
@@ -588,7 +632,7 @@ test_slurm_parse_pending_fixtures(void **state)
 	char                           *text;
 
 	(void) state;
-	text = fx("pending_gpu_requests.txt");
+	text = fx("22.05/pending_gpu_requests.txt");
 	assert_int_equal(slurm_parse_pending(&r, text, &err), 0);
 	free(text);
 	assert_int_equal(r.n, 7);
@@ -609,7 +653,7 @@ test_slurm_parse_pending_fixtures(void **state)
 	assert_string_equal(req_id(&r, "35_2")->raw_id, "35");
 	slurm_gpu_requests_fini(&r);
 
-	text = fx("pending_gpu_requests_held.txt");
+	text = fx("22.05/pending_gpu_requests_held.txt");
 	assert_int_equal(slurm_parse_pending(&r, text, &err), 0);
 	free(text);
 	assert_int_equal(r.n, 5);
@@ -621,7 +665,7 @@ test_slurm_parse_pending_fixtures(void **state)
 	expect_request(&r, "45", "v100", true, 1); /* --gpus=v100:1 */
 	slurm_gpu_requests_fini(&r);
 
-	text = fx("pending_none.txt");
+	text = fx("22.05/pending_none.txt");
 	assert_int_equal(slurm_parse_pending(&r, text, &err), 0);
 	assert_int_equal(r.n, 0);
 	slurm_gpu_requests_fini(&r);
@@ -705,7 +749,7 @@ test_slurm_parse_start(void **state)
 	char               *text;
 
 	(void) state;
-	text = fx("squeue_start.txt");
+	text = fx("22.05/squeue_start.txt");
 	assert_int_equal(slurm_parse_start(&s, text, 0, &err), 0);
 	free(text);
 	assert_int_equal(s.n, 1);
@@ -718,7 +762,7 @@ test_slurm_parse_start(void **state)
 	slurm_starts_fini(&s);
 
 	/* Unknown or no longer pending: no line, exit 0. */
-	text = fx("squeue_start_unknown.txt");
+	text = fx("22.05/squeue_start_unknown.txt");
 	assert_int_equal(slurm_parse_start(&s, text, 0, &err), 0);
 	assert_int_equal(s.n, 0);
 	free(text);
@@ -755,6 +799,7 @@ main(void)
 		cmocka_unit_test(test_slurm_parse_squeue_pending),
 		cmocka_unit_test(test_slurm_parse_squeue_finished),
 		cmocka_unit_test(test_slurm_parse_squeue_malformed),
+		cmocka_unit_test(test_slurm_parse_squeue_exit_code),
 		cmocka_unit_test(test_slurm_parse_sacct_fixtures),
 		cmocka_unit_test(test_slurm_parse_sacct_malformed),
 		cmocka_unit_test(test_slurm_parse_show_job),

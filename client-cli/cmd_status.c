@@ -17,14 +17,18 @@ const char cmd_status_usage[]
       "each\n"
       "configured cluster its connection state (disconnected, connecting,\n"
       "connected, unreachable), Slurm version, last contact, last poll and\n"
-      "last error. Warnings about the configuration files come last.\n"
+      "last error. A cluster whose last job poll failed (a Slurm command\n"
+      "failed, or printed a row that cannot be read) is listed under \"poll\n"
+      "errors\" with that error and the time of its last successful poll.\n"
+      "Warnings about the configuration files come last.\n"
       "\n"
       "Options:\n"
       "  --json      print one JSON object: server_version, pid, started_at,\n"
       "              uptime_s, url, config_path, state_dir, clusters[] "
       "{name,\n"
       "              state, slurm_version, last_contact_at, last_poll_at,\n"
-      "              last_error}, config_warnings[]\n"
+      "              last_poll_ok_at, last_poll_error, last_error,\n"
+      "              poll_cycles, poll_commands}, config_warnings[]\n"
       "  -h, --help  show this help\n";
 
 json_object *
@@ -41,6 +45,10 @@ cmd_status_cluster_json(const Mlops__ClusterStatus *cs)
 	    o, "last_contact_at", output_json_time(cs->last_contact_at));
 	json_object_object_add(
 	    o, "last_poll_at", output_json_time(cs->last_poll_at));
+	json_object_object_add(
+	    o, "last_poll_ok_at", output_json_time(cs->last_poll_ok_at));
+	json_object_object_add(
+	    o, "last_poll_error", output_json_str(cs->last_poll_error));
 	json_object_object_add(
 	    o, "last_error", output_json_str(cs->last_error));
 	json_object_object_add(o, "poll_cycles",
@@ -118,6 +126,20 @@ status_text(struct cli *cli, const Mlops__StatusReply *st)
 		output_print("\n");
 		rc |= output_print_table(t);
 		output_table_free(t);
+	}
+	for (size_t i = 0, n = 0; i < st->n_clusters; i++) {
+		const Mlops__ClusterStatus *cs = st->clusters[i];
+
+		if (cs->last_poll_error == NULL
+		    || cs->last_poll_error[0] == '\0') {
+			continue;
+		}
+		if (n++ == 0) {
+			output_print("\npoll errors:\n");
+		}
+		output_printf("  %s (last successful poll %s): %s\n", cs->name,
+		    output_fmt_time(t1, cs->last_poll_ok_at),
+		    cs->last_poll_error);
 	}
 	if (st->n_config_warnings > 0) {
 		output_print("\nconfig warnings:\n");

@@ -5,6 +5,7 @@
  * caches clients are watching. Fields below cs_mtx are shared.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,9 +23,9 @@ struct cluster_rt {
 	struct sshpool              *cr_pool;
 	struct gpucache             *cr_gpus;
 	/* Under cs_mtx: */
-	int64_t            cr_last_poll;
-	enum sshpool_state cr_seen_state;
-	char               cr_seen_error[MLOPS_ERROR_MSG_MAX];
+	struct cluster_poll cr_poll;
+	enum sshpool_state  cr_seen_state;
+	char                cr_seen_error[MLOPS_ERROR_MSG_MAX];
 };
 
 struct clusters {
@@ -145,29 +146,37 @@ clusters_gpucache(struct clusters *cs, const char *name)
 	return cr ? cr->cr_gpus : NULL;
 }
 
-int64_t
-clusters_last_poll(struct clusters *cs, const char *name)
+void
+clusters_poll(struct clusters *cs, const char *name, struct cluster_poll *out)
 {
 	struct cluster_rt *cr = clusters_find(cs, name);
-	int64_t            t  = 0;
 
+	memset(out, 0, sizeof(*out));
 	if (cr != NULL) {
 		pthread_mutex_lock(&cs->cs_mtx);
-		t = cr->cr_last_poll;
+		*out = cr->cr_poll;
 		pthread_mutex_unlock(&cs->cs_mtx);
 	}
-	return t;
 }
 
 void
-clusters_set_last_poll(struct clusters *cs, const char *name, int64_t when)
+clusters_set_poll(
+    struct clusters *cs, const char *name, const struct cluster_poll *poll)
 {
-	struct cluster_rt *cr = clusters_find(cs, name);
+	struct cluster_rt    *cr = clusters_find(cs, name);
+	struct sshpool_status st;
+	bool                  changed;
 
-	if (cr != NULL) {
-		pthread_mutex_lock(&cs->cs_mtx);
-		cr->cr_last_poll = when;
-		pthread_mutex_unlock(&cs->cs_mtx);
+	if (cr == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&cs->cs_mtx);
+	changed     = strcmp(cr->cr_poll.error, poll->error) != 0;
+	cr->cr_poll = *poll;
+	pthread_mutex_unlock(&cs->cs_mtx);
+	if (changed) {
+		sshpool_status(cr->cr_pool, &st);
+		events_cluster(cs->cs_d->d_events, name, &st, poll);
 	}
 }
 
@@ -186,6 +195,7 @@ static void
 clusters_check_state(struct clusters *cs, struct cluster_rt *cr)
 {
 	struct sshpool_status st;
+	struct cluster_poll   poll;
 	int                   changed;
 
 	sshpool_status(cr->cr_pool, &st);
@@ -205,8 +215,8 @@ clusters_check_state(struct clusters *cs, struct cluster_rt *cr)
 		log_info("cluster %s connected (Slurm %s)", cr->cr_cfg->name,
 		    st.slurm_version);
 	}
-	events_cluster(cs->cs_d->d_events, cr->cr_cfg->name, &st,
-	    clusters_last_poll(cs, cr->cr_cfg->name));
+	clusters_poll(cs, cr->cr_cfg->name, &poll);
+	events_cluster(cs->cs_d->d_events, cr->cr_cfg->name, &st, &poll);
 }
 
 static void *

@@ -39,11 +39,23 @@ struct sshpool *clusters_pool(struct clusters *cs, const char *name);
 const struct cluster_config *clusters_config(
     struct clusters *cs, const char *name);
 
-/** Unix time of the last poll of `name` by the job poller, or 0. */
-int64_t clusters_last_poll(struct clusters *cs, const char *name);
-/** Records a completed poll of `name` (the poller calls this). */
-void clusters_set_last_poll(
-    struct clusters *cs, const char *name, int64_t when);
+/* What the job poller last saw of a cluster. */
+struct cluster_poll {
+	int64_t last_poll; /* end of the last poll cycle, unix time; 0 none */
+	int64_t last_ok;   /* end of the last cycle without an error; 0 */
+	char    error[MLOPS_ERROR_MSG_MAX]; /* the last cycle's error, or "" */
+};
+
+/** The poll record of `name` (zeroed when there is none). */
+void clusters_poll(
+    struct clusters *cs, const char *name, struct cluster_poll *out);
+
+/**
+ * Records the poll record of `name` (the poller calls this after each
+ * cycle). A change of its error is published as a cluster event.
+ */
+void clusters_set_poll(
+    struct clusters *cs, const char *name, const struct cluster_poll *poll);
 
 /** Notes that a client looked at `name`'s GPUs (keeps the cache warm). */
 void clusters_watch_gpus(struct clusters *cs, const char *name);

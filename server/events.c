@@ -15,6 +15,7 @@
 #include <mlops/protocol.h>
 #include <mlops/xmalloc.h>
 
+#include "clusters.h"
 #include "events.h"
 #include "job_proto.h"
 #include "sshpool.h"
@@ -140,7 +141,7 @@ events_cluster_state(int state)
 
 void
 events_cluster(struct events *ev, const char *name,
-    const struct sshpool_status *st, int64_t last_poll)
+    const struct sshpool_status *st, const struct cluster_poll *poll)
 {
 	Mlops__Event         e  = MLOPS__EVENT__INIT;
 	Mlops__ClusterEvent  ce = MLOPS__CLUSTER_EVENT__INIT;
@@ -151,7 +152,9 @@ events_cluster(struct events *ev, const char *name,
 	cs.slurm_version   = (char *) st->slurm_version;
 	cs.last_contact_at = (int64_t) st->last_contact;
 	cs.last_error      = (char *) st->last_error;
-	cs.last_poll_at    = last_poll;
+	cs.last_poll_at    = poll->last_poll;
+	cs.last_poll_ok_at = poll->last_ok;
+	cs.last_poll_error = (char *) poll->error;
 	ce.status          = &cs;
 	e.body_case        = MLOPS__EVENT__BODY_CLUSTER;
 	e.cluster          = &ce;

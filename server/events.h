@@ -34,12 +34,13 @@ void events_project(
     struct events *ev, Mlops__ProjectChange change, const char *name);
 
 struct sshpool_status;
+struct cluster_poll;
 /** The wire state for an sshpool state. */
 Mlops__ClusterState events_cluster_state(int state);
 
-/** Publishes a cluster's connection state. */
+/** Publishes a cluster's connection state and its poll record. */
 void events_cluster(struct events *ev, const char *name,
-    const struct sshpool_status *st, int64_t last_poll);
+    const struct sshpool_status *st, const struct cluster_poll *poll);
 
 struct store_job;
 /** Publishes a job's new state (`previous` may be NULL). */

@@ -5,6 +5,7 @@
  * connection of its own; only one cycle per cluster runs at a time.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +59,13 @@ struct poll_cluster {
 	bool              *pc_subm_seen;
 	enum poll_step     pc_step;
 	unsigned           pc_cmds;
+	/* the cycle's first error ("squeue: line 3: ..."), code 0 if none */
+	struct mlops_error pc_err;
+	/* an unreadable row named no job: nothing is taken for gone */
+	bool pc_uncertain;
+	/* an unreadable row in the by-name steps: no SUBMITTING job is
+	 * given up this cycle */
+	bool pc_subm_uncertain;
 };
 
 struct poller {
@@ -72,6 +80,63 @@ struct poller {
 };
 
 static void poller_next(struct poll_cluster *pc);
+
+/* The command of each step, as errors and logs name it. */
+static const char *const poller_step_cmd[] = {
+	[POLL_BY_NAME_SQUEUE] = "squeue --name",
+	[POLL_BY_NAME_SACCT]  = "sacct --name",
+	[POLL_SQUEUE]         = "squeue",
+	[POLL_SACCT]          = "sacct",
+	[POLL_SCONTROL]       = "scontrol show job",
+};
+
+/* Logs a failure of the current step; the cycle's first one is kept. */
+static void
+poller_fail(struct poll_cluster *pc, const char *msg)
+{
+	const char *cmd = poller_step_cmd[pc->pc_step];
+
+	log_warn("cluster %s: poll: %s: %s", pc->pc_cc->name, cmd, msg);
+	if (pc->pc_err.code == 0) {
+		mlops_error_set(&pc->pc_err, MLOPS_EPARSE, "%s: %s", cmd, msg);
+	}
+}
+
+/*
+ * Reports the rows of the current step's output that could not be read:
+ * each is logged with its job, and the first becomes the cycle's error.
+ */
+static void
+poller_skipped(struct poll_cluster *pc, const struct slurm_skipped *sk)
+{
+	const char *cmd = poller_step_cmd[pc->pc_step];
+
+	if (sk->n == 0) {
+		return;
+	}
+	for (size_t i = 0; i < sk->n_ids && i < 5; i++) {
+		log_warn("cluster %s: poll: %s: job %s: a row that cannot be "
+		         "read; the job keeps its state until a later poll "
+		         "reads it",
+		    pc->pc_cc->name, cmd, sk->ids[i]);
+	}
+	if (sk->n > 1 || sk->unknown) {
+		log_warn("cluster %s: poll: %s: %zu unreadable row(s)%s",
+		    pc->pc_cc->name, cmd, sk->n,
+		    sk->unknown ? ", some naming no job: no job is taken for "
+		                  "gone this cycle"
+		                : "");
+	}
+	if (sk->first_named) {
+		char msg[MLOPS_ERROR_MSG_MAX + 64];
+
+		snprintf(
+		    msg, sizeof(msg), "job %s: %s", sk->ids[0], sk->first.msg);
+		poller_fail(pc, msg);
+	} else {
+		poller_fail(pc, sk->first.msg);
+	}
+}
 
 static long
 poller_utc_offset(void)
@@ -126,18 +191,31 @@ poller_apply(
 /*
  * Applies the rows of squeue or sacct output to the active jobs they name
  * and marks those seen. An array task "123_4" takes its own row, or the
- * range row of tasks not started yet ("123_[4-7%2]") that holds it.
+ * range row of tasks not started yet ("123_[4-7%2]") that holds it. A job
+ * whose row could not be read counts as seen but keeps its state: it is
+ * neither asked of sacct nor taken for gone, and the next cycle reads it
+ * again.
  */
 static void
-poller_rows(struct poll_cluster *pc, const struct slurm_jobs *jobs)
+poller_rows(struct poll_cluster *pc, const struct slurm_jobs *jobs,
+    const struct slurm_skipped *sk)
 {
+	if (sk->unknown) {
+		pc->pc_uncertain = true;
+	}
 	for (size_t k = 0; k < pc->pc_n_active; k++) {
 		const char             *id = pc->pc_active[k]->slurm_job_id;
 		const struct slurm_job *r  = slurm_array_find(jobs, id);
 
+		if (pc->pc_seen[k]) {
+			continue;
+		}
 		if (r != NULL) {
 			pc->pc_seen[k] = true;
 			poller_apply(pc, r, id);
+		} else if (slurm_array_names(
+		               (const char *const *) sk->ids, sk->n_ids, id)) {
+			pc->pc_seen[k] = true;
 		}
 	}
 }
@@ -330,7 +408,8 @@ poller_lost(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 static void
 poller_finish(struct poll_cluster *pc)
 {
-	struct poller *p = pc->pc_p;
+	struct poller      *p = pc->pc_p;
+	struct cluster_poll poll;
 
 	store_job_list_free(pc->pc_active, pc->pc_n_active);
 	store_job_list_free(pc->pc_subm, pc->pc_n_subm);
@@ -339,30 +418,40 @@ poller_finish(struct poll_cluster *pc)
 	pc->pc_active = pc->pc_subm = NULL;
 	pc->pc_seen = pc->pc_subm_seen = NULL;
 	pc->pc_n_active = pc->pc_n_subm = 0;
+	clusters_poll(p->p_d->d_clusters, pc->pc_cc->name, &poll);
+	poll.last_poll = (int64_t) time(NULL);
+	snprintf(poll.error, sizeof(poll.error), "%s",
+	    pc->pc_err.code != 0 ? pc->pc_err.msg : "");
+	if (pc->pc_err.code == 0) {
+		poll.last_ok = poll.last_poll;
+	}
+	clusters_set_poll(p->p_d->d_clusters, pc->pc_cc->name, &poll);
 	pthread_mutex_lock(&p->p_mtx);
 	pc->pc_stats.cycles++;
 	pc->pc_stats.commands += pc->pc_cmds;
-	pc->pc_stats.last_poll = (int64_t) time(NULL);
+	pc->pc_stats.last_poll = poll.last_poll;
 	pc->pc_busy            = false;
 	pc->pc_next_at = pc->pc_stats.last_poll + pc->pc_cc->poll_interval;
 	p->p_inflight--;
 	pthread_cond_broadcast(&p->p_cv);
 	pthread_mutex_unlock(&p->p_mtx);
-	clusters_set_last_poll(
-	    p->p_d->d_clusters, pc->pc_cc->name, pc->pc_stats.last_poll);
 }
 
 static void
 poller_done(void *arg, int rc, struct sshexec_result *res,
     const struct mlops_error *err)
 {
-	struct poll_cluster *pc   = arg;
-	struct slurm_jobs    jobs = { 0 };
-	struct mlops_error   perr = { 0 };
+	struct poll_cluster *pc      = arg;
+	struct slurm_jobs    jobs    = { 0 };
+	struct slurm_skipped skipped = { 0 };
+	struct mlops_error   perr    = { 0 };
 
 	if (rc < 0) {
 		/* Unreachable: try again next interval; nothing changes. */
 		log_debug("cluster %s: poll: %s", pc->pc_cc->name, err->msg);
+		if (pc->pc_err.code == 0) {
+			pc->pc_err = *err;
+		}
 		poller_finish(pc);
 		return;
 	}
@@ -376,62 +465,62 @@ poller_done(void *arg, int rc, struct sshexec_result *res,
 			poller_next(pc);
 			return;
 		}
-		log_warn("cluster %s: poll: %s", pc->pc_cc->name, perr.msg);
+		poller_fail(pc, perr.msg);
 		poller_finish(pc);
 		return;
 	}
 	switch (pc->pc_step) {
 	case POLL_BY_NAME_SQUEUE:
-		rc = slurm_parse_squeue(
-		    &jobs, res->stdout_buf, poller_utc_offset(), &perr);
-		if (rc == 0) {
-			poller_adopt(pc, &jobs);
-		}
-		pc->pc_step = POLL_BY_NAME_SACCT;
-		break;
 	case POLL_BY_NAME_SACCT:
-		rc = slurm_parse_sacct(
-		    &jobs, res->stdout_buf, poller_utc_offset(), &perr);
-		if (rc == 0) {
-			poller_adopt(pc, &jobs);
+		if (pc->pc_step == POLL_BY_NAME_SQUEUE) {
+			slurm_parse_squeue_tolerant(&jobs, &skipped,
+			    res->stdout_buf, poller_utc_offset());
+		} else {
+			slurm_parse_sacct_tolerant(&jobs, &skipped,
+			    res->stdout_buf, poller_utc_offset());
+		}
+		poller_skipped(pc, &skipped);
+		if (skipped.n > 0) {
+			pc->pc_subm_uncertain = true;
+		}
+		poller_adopt(pc, &jobs);
+		if (pc->pc_step == POLL_BY_NAME_SACCT
+		    && !pc->pc_subm_uncertain) {
 			poller_give_up(pc);
 		}
-		pc->pc_step = POLL_SQUEUE;
+		pc->pc_step = pc->pc_step == POLL_BY_NAME_SQUEUE
+		    ? POLL_BY_NAME_SACCT
+		    : POLL_SQUEUE;
 		break;
 	case POLL_SQUEUE:
-		rc = slurm_parse_squeue(
-		    &jobs, res->stdout_buf, poller_utc_offset(), &perr);
-		if (rc == 0) {
-			poller_rows(pc, &jobs);
-		}
+		slurm_parse_squeue_tolerant(
+		    &jobs, &skipped, res->stdout_buf, poller_utc_offset());
+		poller_skipped(pc, &skipped);
+		poller_rows(pc, &jobs, &skipped);
 		pc->pc_step
 		    = pc->pc_no_accounting ? POLL_SCONTROL : POLL_SACCT;
 		break;
 	case POLL_SACCT:
 	case POLL_SCONTROL:
-		rc = pc->pc_step == POLL_SACCT
-		    ? slurm_parse_sacct(
-		        &jobs, res->stdout_buf, poller_utc_offset(), &perr)
-		    : slurm_parse_show_job(
-		        &jobs, res->stdout_buf, poller_utc_offset(), &perr);
-		if (rc == 0) {
-			poller_rows(pc, &jobs);
+		if (pc->pc_step == POLL_SACCT) {
+			slurm_parse_sacct_tolerant(&jobs, &skipped,
+			    res->stdout_buf, poller_utc_offset());
+		} else {
+			slurm_parse_show_job_tolerant(&jobs, &skipped,
+			    res->stdout_buf, poller_utc_offset());
+		}
+		poller_skipped(pc, &skipped);
+		poller_rows(pc, &jobs, &skipped);
+		if (!pc->pc_uncertain) {
 			poller_lost(pc, &jobs);
 		}
 		slurm_jobs_fini(&jobs);
-		if (rc < 0) {
-			log_warn(
-			    "cluster %s: poll: %s", pc->pc_cc->name, perr.msg);
-		}
+		slurm_skipped_fini(&skipped);
 		poller_finish(pc);
 		return;
 	}
 	slurm_jobs_fini(&jobs);
-	if (rc < 0) {
-		log_warn("cluster %s: poll: %s", pc->pc_cc->name, perr.msg);
-		poller_finish(pc);
-		return;
-	}
+	slurm_skipped_fini(&skipped);
 	poller_next(pc);
 }
 
@@ -513,7 +602,7 @@ poller_next(struct poll_cluster *pc)
 	}
 	free(v);
 	if (rc < 0) {
-		log_warn("cluster %s: poll: %s", pc->pc_cc->name, err.msg);
+		poller_fail(pc, err.msg);
 		poller_finish(pc);
 		return;
 	}
@@ -524,7 +613,7 @@ poller_next(struct poll_cluster *pc)
 	if (sshpool_exec_async(pc->pc_pool, (const char *const *) argv, &opts,
 	        poller_done, pc, &err)
 	    < 0) {
-		log_warn("cluster %s: poll: %s", pc->pc_cc->name, err.msg);
+		poller_fail(pc, err.msg);
 		slurm_argv_free(argv);
 		poller_finish(pc);
 		return;
@@ -536,10 +625,11 @@ poller_next(struct poll_cluster *pc)
 static void
 poller_cycle(struct poll_cluster *pc)
 {
-	struct poller     *p   = pc->pc_p;
-	struct store_job **all = NULL;
-	size_t             n   = 0;
-	struct mlops_error err = { 0 };
+	struct poller      *p   = pc->pc_p;
+	struct store_job  **all = NULL;
+	size_t              n   = 0;
+	struct mlops_error  err = { 0 };
+	struct cluster_poll poll;
 
 	if (store_job_list_active(&pc->pc_active, &pc->pc_n_active, pc->pc_st,
 	        pc->pc_cc->name, &err)
@@ -567,13 +657,22 @@ poller_cycle(struct poll_cluster *pc)
 		pc->pc_subm   = NULL;
 		goto idle;
 	}
-	pc->pc_seen      = xcalloc(pc->pc_n_active + 1, sizeof(bool));
-	pc->pc_subm_seen = xcalloc(pc->pc_n_subm + 1, sizeof(bool));
-	pc->pc_step      = POLL_BY_NAME_SQUEUE;
-	pc->pc_cmds      = 0;
+	pc->pc_seen           = xcalloc(pc->pc_n_active + 1, sizeof(bool));
+	pc->pc_subm_seen      = xcalloc(pc->pc_n_subm + 1, sizeof(bool));
+	pc->pc_step           = POLL_BY_NAME_SQUEUE;
+	pc->pc_cmds           = 0;
+	pc->pc_uncertain      = false;
+	pc->pc_subm_uncertain = false;
+	memset(&pc->pc_err, 0, sizeof(pc->pc_err));
 	poller_next(pc);
 	return;
 idle:
+	/* No poll, so no poll error either. */
+	clusters_poll(p->p_d->d_clusters, pc->pc_cc->name, &poll);
+	if (poll.error[0] != '\0') {
+		poll.error[0] = '\0';
+		clusters_set_poll(p->p_d->d_clusters, pc->pc_cc->name, &poll);
+	}
 	pthread_mutex_lock(&p->p_mtx);
 	pc->pc_busy    = false;
 	pc->pc_next_at = (int64_t) time(NULL) + pc->pc_cc->poll_interval;

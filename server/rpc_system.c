@@ -59,6 +59,7 @@ RPC_HANDLER(rpc_status)
 		const char     *name     = cfg->clusters[i].name;
 		struct sshpool *pool     = clusters_pool(d->d_clusters, name);
 		struct sshpool_status st = { 0 };
+		struct cluster_poll   poll;
 
 		if (pool != NULL) {
 			sshpool_status(pool, &st);
@@ -68,7 +69,10 @@ RPC_HANDLER(rpc_status)
 		cs->slurm_version   = rpc_call_strdup(call, st.slurm_version);
 		cs->last_contact_at = (int64_t) st.last_contact;
 		cs->last_error      = rpc_call_strdup(call, st.last_error);
-		cs->last_poll_at    = clusters_last_poll(d->d_clusters, name);
+		clusters_poll(d->d_clusters, name, &poll);
+		cs->last_poll_at    = poll.last_poll;
+		cs->last_poll_ok_at = poll.last_ok;
+		cs->last_poll_error = rpc_call_strdup(call, poll.error);
 		if (d->d_poller != NULL) {
 			struct poller_stats ps;
 

@@ -137,6 +137,25 @@ slurm_array_find(const struct slurm_jobs *jobs, const char *slurm_job_id)
 }
 
 bool
+slurm_array_names(
+    const char *const *ids, size_t n_ids, const char *slurm_job_id)
+{
+	char array_id[32];
+	long task;
+	bool is_task = slurm_array_task_split(
+	    slurm_job_id, array_id, sizeof(array_id), &task);
+
+	for (size_t i = 0; i < n_ids; i++) {
+		if (strcmp(ids[i], slurm_job_id) == 0
+		    || (is_task
+		        && slurm_array_covers(ids[i], array_id, task))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
 slurm_array_listed(const struct slurm_jobs *jobs, const char *array_id)
 {
 	for (size_t i = 0; i < jobs->n; i++) {

@@ -49,6 +49,14 @@ const struct slurm_job *slurm_array_find(
 bool slurm_array_listed(const struct slurm_jobs *jobs, const char *array_id);
 
 /**
+ * Whether one of `ids` (job ids as Slurm printed them: "123", "123_4",
+ * "123_[1-3%2]") names the job `slurm_job_id` as the store keeps it: the
+ * same id, or a range of tasks not started yet that holds the task.
+ */
+bool slurm_array_names(
+    const char *const *ids, size_t n_ids, const char *slurm_job_id);
+
+/**
  * MaxArraySize from the output of `scontrol show config` ("MaxArraySize
  * = 1001"): an array may have task indices 0..MaxArraySize-1, so at most
  * that many tasks. Returns 0 and sets *out, or MLOPS_EPARSE (no such line,

@@ -270,6 +270,37 @@ int slurm_parse_show_job(struct slurm_jobs *out, const char *text,
 
 void slurm_jobs_fini(struct slurm_jobs *jobs);
 
+/*
+ * The lines a tolerant parse could not read. Every other line is returned;
+ * a caller leaves the jobs these lines name alone (their state is unknown
+ * this time) rather than take them for gone.
+ */
+struct slurm_skipped {
+	size_t             n;     /* lines skipped */
+	struct mlops_error first; /* why the first of them was unreadable */
+	char             **ids;   /* the job id, as slurm_job.job_id would
+	                             be ("123", "123_4", "123_[1-3]"), of each
+	                             skipped line where it could be read */
+	size_t n_ids;
+	bool   unknown;     /* a skipped line whose job id could not be read */
+	bool   first_named; /* ids[0] is the first skipped line's */
+};
+
+/**
+ * Tolerant forms of slurm_parse_squeue(), slurm_parse_sacct() and
+ * slurm_parse_show_job(): a line that cannot be read is left out and
+ * recorded in `skipped` instead of failing the whole output, so that one
+ * odd row never hides all the others. They cannot fail. Caller frees with
+ * slurm_jobs_fini() and slurm_skipped_fini().
+ */
+void slurm_parse_squeue_tolerant(struct slurm_jobs *out,
+    struct slurm_skipped *skipped, const char *text, long utc_offset);
+void slurm_parse_sacct_tolerant(struct slurm_jobs *out,
+    struct slurm_skipped *skipped, const char *text, long utc_offset);
+void slurm_parse_show_job_tolerant(struct slurm_jobs *out,
+    struct slurm_skipped *skipped, const char *text, long utc_offset);
+void slurm_skipped_fini(struct slurm_skipped *skipped);
+
 /* ---- pending GPU requests ---------------------------------------------- */
 
 /*

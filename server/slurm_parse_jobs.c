@@ -18,32 +18,34 @@
 #define SLURM_PENDING_FIELDS 10
 #define SLURM_START_FIELDS   6
 
-static bool slurm_job_id_ok(const char *s);
-static void slurm_job_fini(struct slurm_job *job);
-static void slurm_job_array(struct slurm_job *job);
-static int  slurm_job_time(int64_t *out, const char *s, long utc_offset,
-     size_t lineno, const char *field, struct mlops_error *err);
-static int  slurm_job_duration(long *out, const char *s, size_t lineno,
-     const char *field, struct mlops_error *err);
-static int  slurm_parse_tres_gpus(struct slurm_gres **gpus, size_t *n_gpus,
-     const char *s, long mult, size_t lineno, const char *field,
-     struct mlops_error *err);
-static int  slurm_squeue_exit_code(struct slurm_job *r, const char *s,
-     size_t lineno, struct mlops_error *err);
-static int  slurm_parse_squeue_line(struct slurm_job *job, char *line,
-     size_t lineno, long utc_offset, struct mlops_error *err);
-static int  slurm_parse_sacct_line(struct slurm_job *job, char *line,
-     size_t lineno, long utc_offset, struct mlops_error *err);
-static int  slurm_parse_show_job_line(struct slurm_job *job, char *line,
-     size_t lineno, long utc_offset, struct mlops_error *err);
-static int  slurm_parse_job_lines(struct slurm_jobs *out, const char *text,
-     long utc_offset,
-     int (*line_fn)(
+static bool  slurm_job_id_ok(const char *s);
+static void  slurm_job_fini(struct slurm_job *job);
+static void  slurm_job_array(struct slurm_job *job);
+static int   slurm_job_time(int64_t *out, const char *s, long utc_offset,
+      size_t lineno, const char *field, struct mlops_error *err);
+static int   slurm_job_duration(long *out, const char *s, size_t lineno,
+      const char *field, struct mlops_error *err);
+static int   slurm_parse_tres_gpus(struct slurm_gres **gpus, size_t *n_gpus,
+      const char *s, long mult, size_t lineno, const char *field,
+      struct mlops_error *err);
+static int   slurm_squeue_exit_code(struct slurm_job *r, const char *s,
+      size_t lineno, struct mlops_error *err);
+static int   slurm_parse_squeue_line(struct slurm_job *job, char *line,
+      size_t lineno, long utc_offset, struct mlops_error *err);
+static int   slurm_parse_sacct_line(struct slurm_job *job, char *line,
+      size_t lineno, long utc_offset, struct mlops_error *err);
+static int   slurm_parse_show_job_line(struct slurm_job *job, char *line,
+      size_t lineno, long utc_offset, struct mlops_error *err);
+static int   slurm_parse_job_lines(struct slurm_jobs *out,
+      struct slurm_skipped *skipped, const char *text, long utc_offset,
+      int (*line_fn)(
         struct slurm_job *, char *, size_t, long, struct mlops_error *),
-     struct mlops_error *err);
-static void slurm_gpu_request_fini(struct slurm_gpu_request *r);
-static int  slurm_pending_count(long *out, const char *s, size_t lineno,
-     const char *field, struct mlops_error *err);
+      char *(*id_fn)(const char *), struct mlops_error *err);
+static char *slurm_row_id(const char *line);
+static char *slurm_show_job_id(const char *line);
+static void  slurm_gpu_request_fini(struct slurm_gpu_request *r);
+static int   slurm_pending_count(long *out, const char *s, size_t lineno,
+      const char *field, struct mlops_error *err);
 static int  slurm_parse_pending_line(struct slurm_gpu_request *req, bool *keep,
      char *line, size_t lineno, struct mlops_error *err);
 static void slurm_start_fini(struct slurm_start *s);
@@ -180,14 +182,15 @@ slurm_job_duration(long *out, const char *s, size_t lineno, const char *field,
  * prints "N:S" as sacct does ("3:0", "0:15"). Both are read.
  */
 static int
-slurm_squeue_exit_code(struct slurm_job *r, const char *s, size_t lineno,
-    struct mlops_error *err)
+slurm_squeue_exit_code(
+    struct slurm_job *r, const char *s, size_t lineno, struct mlops_error *err)
 {
 	struct mlops_error sub;
 	long               status;
 
 	if (s != NULL && strchr(s, ':') != NULL) {
-		if (slurm_parse_exit_code(&r->exit_code, &r->exit_signal, s, &sub)
+		if (slurm_parse_exit_code(
+		        &r->exit_code, &r->exit_signal, s, &sub)
 		    < 0) {
 			return slurm_parse_fail(err, lineno, "exit_code",
 			    "not an exit code (N:S or a wait status)", s);
@@ -274,28 +277,57 @@ out:
 	return rc;
 }
 
-/* Runs `line_fn` over every line into a job list. */
+/*
+ * Runs `line_fn` over every line into a job list. Without `skipped` the
+ * first bad line fails the whole; with it, bad lines are recorded there
+ * (their job id read by `id_fn`, NULL when it cannot be) and left out.
+ */
 static int
-slurm_parse_job_lines(struct slurm_jobs *out, const char *text,
-    long utc_offset,
+slurm_parse_job_lines(struct slurm_jobs *out, struct slurm_skipped *skipped,
+    const char *text, long utc_offset,
     int (*line_fn)(
         struct slurm_job *, char *, size_t, long, struct mlops_error *),
-    struct mlops_error *err)
+    char *(*id_fn)(const char *), struct mlops_error *err)
 {
 	struct slurm_jobs  res = { NULL, 0 };
 	struct slurm_lines it;
+	struct mlops_error lerr = { 0 };
 	char              *line;
 	int                rc = 0;
 
+	if (skipped != NULL) {
+		memset(skipped, 0, sizeof(*skipped));
+	}
 	slurm_lines_init(&it, text);
 	while ((line = slurm_lines_next(&it)) != NULL) {
+		char *copy = skipped != NULL ? xstrdup(line) : NULL;
+
 		res.v = xreallocarray(res.v, res.n + 1, sizeof(*res.v));
-		rc = line_fn(&res.v[res.n], line, it.lineno, utc_offset, err);
+		rc    = line_fn(&res.v[res.n], line, it.lineno, utc_offset,
+                    skipped != NULL ? &lerr : err);
 		free(line);
+		if (rc == 0) {
+			res.n++;
+		} else if (skipped != NULL) {
+			char *id = id_fn(copy);
+
+			if (skipped->n++ == 0) {
+				skipped->first       = lerr;
+				skipped->first_named = id != NULL;
+			}
+			if (id != NULL) {
+				skipped->ids = xreallocarray(skipped->ids,
+				    skipped->n_ids + 1, sizeof(char *));
+				skipped->ids[skipped->n_ids++] = id;
+			} else {
+				skipped->unknown = true;
+			}
+			rc = 0;
+		}
+		free(copy);
 		if (rc < 0) {
 			goto out;
 		}
-		res.n++;
 	}
 	*out  = res;
 	res.v = NULL;
@@ -305,12 +337,87 @@ out:
 	return rc;
 }
 
+/*
+ * The job id of an squeue (SLURM_CMD_POLL_FORMAT) or sacct row: its second
+ * field (JobArrayID, JobID), as the parsed row's job_id would be. NULL
+ * when the line has no such field or it is no job id.
+ */
+static char *
+slurm_row_id(const char *line)
+{
+	const char *a = strchr(line, '|'), *b;
+	char       *id;
+
+	if (a == NULL) {
+		return NULL;
+	}
+	a++;
+	b  = a + strcspn(a, "|");
+	id = xstrndup(a, (size_t) (b - a));
+	if (!slurm_job_id_ok(id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+/* The job id of a scontrol show job -o line, as its row's job_id. */
+static char *
+slurm_show_job_id(const char *line)
+{
+	char            *copy = xstrdup(line);
+	struct slurm_kv *kv   = NULL;
+	const char      *id, *arr, *task;
+	char            *res = NULL;
+	long             n   = slurm_kv_split(copy, &kv);
+
+	if (n > 0 && (id = slurm_kv_get(kv, n, "JobId")) != NULL) {
+		arr  = slurm_kv_get(kv, n, "ArrayJobId");
+		task = slurm_kv_get(kv, n, "ArrayTaskId");
+		if (arr != NULL && task != NULL) {
+			res = strspn(task, "0123456789") == strlen(task)
+			    ? xasprintf("%s_%s", arr, task)
+			    : xasprintf("%s_[%s]", arr, task);
+		} else if (arr == NULL) {
+			res = xstrdup(id);
+		}
+	}
+	if (res != NULL && !slurm_job_id_ok(res)) {
+		free(res);
+		res = NULL;
+	}
+	free(kv);
+	free(copy);
+	return res;
+}
+
+void
+slurm_skipped_fini(struct slurm_skipped *skipped)
+{
+	if (skipped == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < skipped->n_ids; i++) {
+		free(skipped->ids[i]);
+	}
+	free(skipped->ids);
+	memset(skipped, 0, sizeof(*skipped));
+}
+
 int
 slurm_parse_squeue(struct slurm_jobs *out, const char *text, long utc_offset,
     struct mlops_error *err)
 {
-	return slurm_parse_job_lines(
-	    out, text, utc_offset, slurm_parse_squeue_line, err);
+	return slurm_parse_job_lines(out, NULL, text, utc_offset,
+	    slurm_parse_squeue_line, slurm_row_id, err);
+}
+
+void
+slurm_parse_squeue_tolerant(struct slurm_jobs *out,
+    struct slurm_skipped *skipped, const char *text, long utc_offset)
+{
+	(void) slurm_parse_job_lines(out, skipped, text, utc_offset,
+	    slurm_parse_squeue_line, slurm_row_id, NULL);
 }
 
 /* ---- sacct ------------------------------------------------------------- */
@@ -384,8 +491,16 @@ int
 slurm_parse_sacct(struct slurm_jobs *out, const char *text, long utc_offset,
     struct mlops_error *err)
 {
-	return slurm_parse_job_lines(
-	    out, text, utc_offset, slurm_parse_sacct_line, err);
+	return slurm_parse_job_lines(out, NULL, text, utc_offset,
+	    slurm_parse_sacct_line, slurm_row_id, err);
+}
+
+void
+slurm_parse_sacct_tolerant(struct slurm_jobs *out,
+    struct slurm_skipped *skipped, const char *text, long utc_offset)
+{
+	(void) slurm_parse_job_lines(out, skipped, text, utc_offset,
+	    slurm_parse_sacct_line, slurm_row_id, NULL);
 }
 
 /* ---- scontrol show job -o ---------------------------------------------- */
@@ -494,8 +609,16 @@ int
 slurm_parse_show_job(struct slurm_jobs *out, const char *text, long utc_offset,
     struct mlops_error *err)
 {
-	return slurm_parse_job_lines(
-	    out, text, utc_offset, slurm_parse_show_job_line, err);
+	return slurm_parse_job_lines(out, NULL, text, utc_offset,
+	    slurm_parse_show_job_line, slurm_show_job_id, err);
+}
+
+void
+slurm_parse_show_job_tolerant(struct slurm_jobs *out,
+    struct slurm_skipped *skipped, const char *text, long utc_offset)
+{
+	(void) slurm_parse_job_lines(out, skipped, text, utc_offset,
+	    slurm_parse_show_job_line, slurm_show_job_id, NULL);
 }
 
 /* ---- pending GPU requests ---------------------------------------------- */

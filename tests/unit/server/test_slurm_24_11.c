@@ -262,10 +262,10 @@ expect_sinfo(const char *file, const char *name, unsigned want)
 	struct mlops_error err = { 0 };
 
 	assert_non_null(line);
-	t   = strchr(line, '|') + 1;
-	T   = strchr(t, '|');
+	t    = strchr(line, '|') + 1;
+	T    = strchr(t, '|');
 	*T++ = '\0';
-	end = strchr(T, '\n');
+	end  = strchr(T, '\n');
 	if (end != NULL) {
 		*end = '\0';
 	}
@@ -273,7 +273,8 @@ expect_sinfo(const char *file, const char *name, unsigned want)
 	assert_int_equal(slurm_parse_sinfo_state(&b, T, &err), 0);
 	free(text);
 	if (a != want || b != want) {
-		print_error("%s %s: %#x %#x, want %#x\n", file, name, a, b, want);
+		print_error(
+		    "%s %s: %#x %#x, want %#x\n", file, name, a, b, want);
 	}
 	assert_int_equal(a, want);
 	assert_int_equal(b, want);
@@ -458,7 +459,8 @@ test_v24_squeue_live(void **state)
 	assert_string_equal(job_id(&jobs, "51")->partition, "gpu,cpu");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs(&jobs, V "squeue_poll_array_running.txt", slurm_parse_squeue);
+	parse_jobs(
+	    &jobs, V "squeue_poll_array_running.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 4);
 	j = job_id(&jobs, "35_1");
 	assert_string_equal(j->raw_id, "38");
@@ -539,8 +541,8 @@ test_v24_squeue_arrays(void **state)
 	slurm_jobs_fini(&jobs);
 
 	/* Without -r: the tasks not started as one range line. */
-	parse_jobs(
-	    &jobs, V "squeue_array_throttled_collapsed.txt", slurm_parse_squeue);
+	parse_jobs(&jobs, V "squeue_array_throttled_collapsed.txt",
+	    slurm_parse_squeue);
 	assert_int_equal(jobs.n, 2);
 	j = job_id(&jobs, "52_[1-3%1]");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -722,13 +724,15 @@ test_v24_show_job(void **state)
 	assert_int_equal(jobs.v[0].elapsed_s, 82);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs(&jobs, V "scontrol_job_cancelled.txt", slurm_parse_show_job);
+	parse_jobs(
+	    &jobs, V "scontrol_job_cancelled.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.v[0].state, JOB_STATE_CANCELLED);
 	assert_int_equal(jobs.v[0].end_time, G_23_02_39);
 	slurm_jobs_fini(&jobs);
 }
 
-/* ---- squeue --start ------------------------------------------------------ */
+/* ---- squeue --start ------------------------------------------------------
+ */
 
 static void
 test_v24_start(void **state)
@@ -755,7 +759,8 @@ test_v24_start(void **state)
 	free(text);
 }
 
-/* ---- sbatch --parsable, errors ------------------------------------------- */
+/* ---- sbatch --parsable, errors -------------------------------------------
+ */
 
 static void
 test_v24_sbatch(void **state)

@@ -237,6 +237,30 @@ test_slurm_array_task_dropped(void **state)
 	slurm_jobs_fini(&jobs);
 }
 
+/* The ids of unreadable rows name the jobs they stand for. */
+static void
+test_slurm_array_names(void **state)
+{
+	static const char *const ids[]
+	    = { "45", "35_[1-2]", "40_3", "561_[1-3%1]" };
+	const size_t n = sizeof(ids) / sizeof(ids[0]);
+
+	(void) state;
+	assert_true(slurm_array_names(ids, n, "45"));
+	assert_false(slurm_array_names(ids, n, "4"));
+	assert_false(slurm_array_names(ids, n, "450"));
+	assert_true(slurm_array_names(ids, n, "35_1"));
+	assert_true(slurm_array_names(ids, n, "35_2"));
+	assert_false(slurm_array_names(ids, n, "35_3"));
+	assert_true(slurm_array_names(ids, n, "40_3"));
+	assert_false(slurm_array_names(ids, n, "40_1"));
+	assert_true(slurm_array_names(ids, n, "561_3"));
+	assert_false(slurm_array_names(ids, n, "561_0"));
+	/* An array's own id is not its tasks' row. */
+	assert_false(slurm_array_names(ids, n, "35"));
+	assert_false(slurm_array_names(ids, 0, "45"));
+}
+
 static void
 test_slurm_array_max_size(void **state)
 {
@@ -273,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_slurm_array_squeue_collapsed),
 		cmocka_unit_test(test_slurm_array_sacct),
 		cmocka_unit_test(test_slurm_array_task_dropped),
+		cmocka_unit_test(test_slurm_array_names),
 		cmocka_unit_test(test_slurm_array_max_size),
 	};
 

@@ -97,7 +97,8 @@ test_slurm_gpus_idle(void **state)
 	struct gpus_input in;
 
 	(void) state;
-	gpus_load(&in, "22.05/nodes_idle.txt", "22.05/partitions.txt", "22.05/pending_none.txt");
+	gpus_load(&in, "22.05/nodes_idle.txt", "22.05/partitions.txt",
+	    "22.05/pending_none.txt");
 	assert_int_equal(in.sum.n, 2);
 	/* Order: partitions as scontrol lists them, types by name. */
 	assert_string_equal(in.sum.v[0].partition, "gpu");
@@ -108,7 +109,8 @@ test_slurm_gpus_idle(void **state)
 	assert_null(slurm_gpus_find(&in.sum, "cpu", "gpu"));
 	gpus_free(&in);
 
-	gpus_load(&in, "22.05/nodes_beta_idle.txt", "22.05/partitions_beta.txt", NULL);
+	gpus_load(&in, "22.05/nodes_beta_idle.txt",
+	    "22.05/partitions_beta.txt", NULL);
 	assert_int_equal(in.sum.n, 1);
 	expect_row(&in.sum, "gpu", "h100", 4, 0, 0, 4, 0);
 	gpus_free(&in);
@@ -121,7 +123,8 @@ test_slurm_gpus_busy(void **state)
 
 	(void) state;
 	/* One a100 in use on a-node1 (MIXED, GresUsed=gpu:a100:1). */
-	gpus_load(&in, "22.05/nodes_one_gpu_running.txt", "22.05/partitions.txt", NULL);
+	gpus_load(&in, "22.05/nodes_one_gpu_running.txt",
+	    "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 1, 0, 5, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 0, 2, 0);
 	gpus_free(&in);
@@ -148,7 +151,8 @@ test_slurm_gpus_unusable(void **state)
 	(void) state;
 	/* a-node2 MIXED+DRAIN with all 4 GPUs running jobs: allocated, not
 	 * unavailable, and never free. */
-	gpus_load(&in, "22.05/nodes_draining.txt", "22.05/partitions.txt", NULL);
+	gpus_load(
+	    &in, "22.05/nodes_draining.txt", "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 6, 0, 0, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 2, 0, 0, 0);
 	gpus_free(&in);
@@ -174,15 +178,15 @@ test_slurm_gpus_unusable(void **state)
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
 
-	gpus_load(
-	    &in, "synthetic/nodes_not_responding.txt", "22.05/partitions.txt", NULL);
+	gpus_load(&in, "synthetic/nodes_not_responding.txt",
+	    "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 6, 0, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
 
 	/* Powered down is usable (Slurm boots it); powering down is not. */
-	gpus_load(
-	    &in, "synthetic/nodes_powered_down.txt", "22.05/partitions.txt", NULL);
+	gpus_load(&in, "synthetic/nodes_powered_down.txt",
+	    "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 0, 2, 4, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 0, 2, 0, 0);
 	gpus_free(&in);
@@ -194,16 +198,16 @@ test_slurm_gpus_synthetic(void **state)
 	struct gpus_input in;
 
 	(void) state;
-	gpus_load(&in, "synthetic/nodes_untyped_gres.txt", "22.05/partitions.txt",
-	    "22.05/pending_gpu_requests.txt");
+	gpus_load(&in, "synthetic/nodes_untyped_gres.txt",
+	    "22.05/partitions.txt", "22.05/pending_gpu_requests.txt");
 	/* Untyped GPUs are type "gpu"; with one type, untyped requests land
 	 * in its row and typed a100/v100 requests find no row. */
 	assert_int_equal(in.sum.n, 1);
 	expect_row(&in.sum, "gpu", "gpu", 4, 1, 0, 3, 2);
 	gpus_free(&in);
 
-	gpus_load(
-	    &in, "synthetic/nodes_socket_suffix.txt", "22.05/partitions.txt", NULL);
+	gpus_load(&in, "synthetic/nodes_socket_suffix.txt",
+	    "22.05/partitions.txt", NULL);
 	expect_row(&in.sum, "gpu", "a100", 6, 6, 0, 0, 0);
 	expect_row(&in.sum, "gpu", "v100", 2, 1, 0, 1, 0);
 	gpus_free(&in);

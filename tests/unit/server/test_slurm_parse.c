@@ -645,13 +645,16 @@ test_slurm_parse_sinfo_states(void **state)
 	unsigned           got = 0;
 
 	(void) state;
-	sinfo_fixture("22.05/sinfo_nodes_idle.txt", "a-node1", SLURM_NODE_IDLE);
+	sinfo_fixture(
+	    "22.05/sinfo_nodes_idle.txt", "a-node1", SLURM_NODE_IDLE);
 	sinfo_fixture("22.05/sinfo_nodes_draining.txt", "a-node2",
 	    SLURM_NODE_ALLOCATED | SLURM_NODE_DRAIN | SLURM_NODE_DRAINING);
-	sinfo_fixture("22.05/sinfo_nodes_draining.txt", "a-node1", SLURM_NODE_MIXED);
+	sinfo_fixture(
+	    "22.05/sinfo_nodes_draining.txt", "a-node1", SLURM_NODE_MIXED);
 	sinfo_fixture("22.05/sinfo_nodes_drained.txt", "a-node2",
 	    SLURM_NODE_IDLE | SLURM_NODE_DRAIN | SLURM_NODE_DRAINED);
-	sinfo_fixture("22.05/sinfo_nodes_down.txt", "a-node2", SLURM_NODE_DOWN);
+	sinfo_fixture(
+	    "22.05/sinfo_nodes_down.txt", "a-node2", SLURM_NODE_DOWN);
 	sinfo_fixture("22.05/sinfo_nodes_fail.txt", "a-node2",
 	    SLURM_NODE_IDLE | SLURM_NODE_FAIL);
 	sinfo_fixture("22.05/sinfo_nodes_maint.txt", "a-node2",

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <mlops/error.h>
+#include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
 #include "slurm_parse.h"
@@ -59,7 +60,8 @@ test_slurm_parse_squeue_running(void **state)
 	char                   *text;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "22.05/squeue_poll_running.txt", slurm_parse_squeue);
+	parse_jobs_fx(
+	    &jobs, "22.05/squeue_poll_running.txt", slurm_parse_squeue);
 	/* 99999 was asked for too: unknown ids are simply absent. */
 	assert_int_equal(jobs.n, 1);
 	j = &jobs.v[0];
@@ -98,7 +100,8 @@ test_slurm_parse_squeue_pending(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "22.05/squeue_poll_pending.txt", slurm_parse_squeue);
+	parse_jobs_fx(
+	    &jobs, "22.05/squeue_poll_pending.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 6);
 	j = job_id(&jobs, "31");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -153,7 +156,8 @@ test_slurm_parse_squeue_finished(void **state)
 	assert_int_equal(j->time_limit_s, 60);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/squeue_poll_finished.txt", slurm_parse_squeue);
+	parse_jobs_fx(
+	    &jobs, "22.05/squeue_poll_finished.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 11);
 	j = job_id(&jobs, "38");
 	assert_int_equal(j->state, JOB_STATE_COMPLETED);
@@ -280,10 +284,10 @@ test_slurm_parse_squeue_exit_code(void **state)
 		const char *value;
 		int         code, signal;
 	} good[] = {
-		{ "0", 0, 0 },     /* 22.05: wait status */
-		{ "768", 3, 0 },   /* exit 3 */
-		{ "15", 0, 15 },   /* SIGTERM */
-		{ "0:0", 0, 0 },   /* 24.11: N:S */
+		{ "0", 0, 0 },   /* 22.05: wait status */
+		{ "768", 3, 0 }, /* exit 3 */
+		{ "15", 0, 15 }, /* SIGTERM */
+		{ "0:0", 0, 0 }, /* 24.11: N:S */
 		{ "3:0", 3, 0 },
 		{ "0:15", 0, 15 },
 		{ "255:9", 255, 9 },
@@ -295,9 +299,10 @@ test_slurm_parse_squeue_exit_code(void **state)
 
 	(void) state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		char *line = xasprintf("6|6|6|N/A|FAILED|None|cpu|1|N/A|N/A|N/A|"
-		                       "10:00|0:00|%s|a-cpu1|n|",
-		    good[i].value);
+		char *line
+		    = xasprintf("6|6|6|N/A|FAILED|None|cpu|1|N/A|N/A|N/A|"
+		                "10:00|0:00|%s|a-cpu1|n|",
+		        good[i].value);
 
 		assert_int_equal(slurm_parse_squeue(&jobs, line, 0, &err), 0);
 		assert_int_equal(jobs.v[0].exit_code, good[i].code);
@@ -306,14 +311,113 @@ test_slurm_parse_squeue_exit_code(void **state)
 		free(line);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *line = xasprintf("6|6|6|N/A|FAILED|None|cpu|1|N/A|N/A|N/A|"
-		                       "10:00|0:00|%s|a-cpu1|n|",
-		    bad[i]);
+		char *line
+		    = xasprintf("6|6|6|N/A|FAILED|None|cpu|1|N/A|N/A|N/A|"
+		                "10:00|0:00|%s|a-cpu1|n|",
+		        bad[i]);
 
 		expect_eparse(slurm_parse_squeue(&jobs, line, 0, &err), &err,
 		    "line 1", "exit_code");
 		free(line);
 	}
+}
+
+/*
+ * The tolerant parses: one unreadable row among 20 good ones leaves the 20
+ * and records the bad one's job id and error; a row whose id cannot be read
+ * says so.
+ */
+static void
+test_slurm_parse_tolerant(void **state)
+{
+	struct strbuf        sb   = STRBUF_INIT;
+	struct slurm_jobs    jobs = { 0 };
+	struct slurm_skipped sk   = { 0 };
+	char                *text;
+
+	(void) state;
+	for (int i = 1; i <= 21; i++) {
+		strbuf_printf(&sb,
+		    "%d|%d|%d|N/A|COMPLETED|None|cpu|1|2026-11-28T16:53:24|"
+		    "2026-11-28T16:53:25|2026-11-28T16:53:30|10:00|0:05|%s|"
+		    "a-cpu1|job%d|\n",
+		    100 + i, 100 + i, 100 + i, i == 7 ? "oops" : "0:0", i);
+	}
+	slurm_parse_squeue_tolerant(&jobs, &sk, strbuf_str(&sb), 0);
+	assert_int_equal(jobs.n, 20);
+	assert_int_equal(sk.n, 1);
+	assert_int_equal(sk.n_ids, 1);
+	assert_string_equal(sk.ids[0], "107");
+	assert_false(sk.unknown);
+	assert_true(sk.first_named);
+	expect_eparse(MLOPS_EPARSE, &sk.first, "line 7", "exit_code");
+	assert_string_equal(jobs.v[6].job_id, "108");
+	slurm_jobs_fini(&jobs);
+	slurm_skipped_fini(&sk);
+	/* The strict parse refuses the same text whole. */
+	{
+		struct mlops_error err = { 0 };
+
+		jobs.n = 3;
+		expect_eparse(
+		    slurm_parse_squeue(&jobs, strbuf_str(&sb), 0, &err), &err,
+		    "line 7", "exit_code");
+		assert_null(jobs.v);
+		assert_int_equal(jobs.n, 3);
+	}
+	strbuf_fini(&sb);
+
+	/* A cut line without a job id, and a range row of an array. */
+	text = xasprintf("%s\n6|6|6|N/A|RUNNING\n"
+	                 "35|35_[1-2]|35|1-2|PENDING|Priority|gpu|one|N/A|N/A|"
+	                 "N/A|10:00|0:00|0:0||n|\n"
+	                 "garbage\n",
+	    "7|7|7|N/A|RUNNING|None|gpu|1|N/A|N/A|N/A|10:00|0:00|0:0|a-node1|"
+	    "n|");
+	slurm_parse_squeue_tolerant(&jobs, &sk, text, 0);
+	assert_int_equal(jobs.n, 1);
+	assert_int_equal(sk.n, 3);
+	assert_int_equal(sk.n_ids, 2);
+	assert_string_equal(sk.ids[0], "6");
+	assert_string_equal(sk.ids[1], "35_[1-2]");
+	assert_true(sk.unknown);
+	expect_eparse(MLOPS_EPARSE, &sk.first, "line 2", "squeue");
+	slurm_jobs_fini(&jobs);
+	slurm_skipped_fini(&sk);
+	free(text);
+
+	/* sacct: a bad state time; the row's JobID is kept. */
+	slurm_parse_sacct_tolerant(&jobs, &sk,
+	    "38|38|COMPLETED|0:0|2026-11-28T16:56:11|2026-11-28T16:56:11|"
+	    "2026-11-28T16:56:13|00:00:02|00:30:00|cpu|1|a-cpu1|None|fx-ok\n"
+	    "42|40_1|COMPLETED|0:0|yesterday|2026-11-28T16:56:11|"
+	    "2026-11-28T16:56:13|00:00:02|00:30:00|cpu|1|a-cpu1|None|fx\n",
+	    0);
+	assert_int_equal(jobs.n, 1);
+	assert_int_equal(sk.n, 1);
+	assert_string_equal(sk.ids[0], "40_1");
+	expect_eparse(MLOPS_EPARSE, &sk.first, "line 2", "Submit");
+	slurm_jobs_fini(&jobs);
+	slurm_skipped_fini(&sk);
+
+	/* scontrol show job: an array task's id from ArrayJobId/TaskId. */
+	slurm_parse_show_job_tolerant(&jobs, &sk,
+	    "JobId=42 ArrayJobId=40 ArrayTaskId=1 JobName=x JobState=RUNNING "
+	    "ExitCode=x:y\nJobId=43 JobName=y JobState=RUNNING ExitCode=0:0\n",
+	    0);
+	assert_int_equal(jobs.n, 1);
+	assert_string_equal(jobs.v[0].job_id, "43");
+	assert_int_equal(sk.n, 1);
+	assert_string_equal(sk.ids[0], "40_1");
+	assert_false(sk.unknown);
+	slurm_jobs_fini(&jobs);
+	slurm_skipped_fini(&sk);
+
+	/* Nothing skipped: all zero. */
+	slurm_parse_squeue_tolerant(&jobs, &sk, "", 0);
+	assert_int_equal(jobs.n, 0);
+	assert_int_equal(sk.n, 0);
+	assert_null(sk.ids);
 }
 
 /* ---- sacct ------------------------------------------------------------- */
@@ -387,7 +491,8 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->start_time, T_16_56_11);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/sacct_pending_held.txt", slurm_parse_sacct);
+	parse_jobs_fx(
+	    &jobs, "22.05/sacct_pending_held.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 2);
 	j = job_id(&jobs, "45");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -482,7 +587,8 @@ test_slurm_parse_show_job(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "22.05/scontrol_job_running.txt", slurm_parse_show_job);
+	parse_jobs_fx(
+	    &jobs, "22.05/scontrol_job_running.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.n, 1);
 	j = &jobs.v[0];
 	assert_string_equal(j->job_id, "6");
@@ -500,7 +606,8 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->nodes, 1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/scontrol_job_pending.txt", slurm_parse_show_job);
+	parse_jobs_fx(
+	    &jobs, "22.05/scontrol_job_pending.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_PENDING);
 	assert_string_equal(j->reason, "Resources");
@@ -508,8 +615,8 @@ test_slurm_parse_show_job(void **state)
 	assert_null(j->node_list);          /* "NodeList=" */
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
-	    &jobs, "22.05/scontrol_job_array_pending.txt", slurm_parse_show_job);
+	parse_jobs_fx(&jobs, "22.05/scontrol_job_array_pending.txt",
+	    slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_string_equal(j->job_id, "35_[1-2]");
 	assert_string_equal(j->array_job_id, "35");
@@ -522,8 +629,8 @@ test_slurm_parse_show_job(void **state)
 	assert_string_equal(jobs.v[0].reason, "JobHeldUser");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
-	    &jobs, "22.05/scontrol_job_array_running.txt", slurm_parse_show_job);
+	parse_jobs_fx(&jobs, "22.05/scontrol_job_array_running.txt",
+	    slurm_parse_show_job);
 	assert_int_equal(jobs.n, 3);
 	j = job_id(&jobs, "40_2");
 	assert_string_equal(j->raw_id, "43");
@@ -531,7 +638,8 @@ test_slurm_parse_show_job(void **state)
 	assert_string_equal(job_id(&jobs, "40_3")->raw_id, "40");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/scontrol_job_failed.txt", slurm_parse_show_job);
+	parse_jobs_fx(
+	    &jobs, "22.05/scontrol_job_failed.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_FAILED);
 	assert_int_equal(j->exit_code, 3);
@@ -539,7 +647,8 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->end_time, T_16_56_16);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/scontrol_job_timeout.txt", slurm_parse_show_job);
+	parse_jobs_fx(
+	    &jobs, "22.05/scontrol_job_timeout.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_TIMEOUT);
 	assert_int_equal(j->exit_code, 0);
@@ -800,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_slurm_parse_squeue_finished),
 		cmocka_unit_test(test_slurm_parse_squeue_malformed),
 		cmocka_unit_test(test_slurm_parse_squeue_exit_code),
+		cmocka_unit_test(test_slurm_parse_tolerant),
 		cmocka_unit_test(test_slurm_parse_sacct_fixtures),
 		cmocka_unit_test(test_slurm_parse_sacct_malformed),
 		cmocka_unit_test(test_slurm_parse_show_job),

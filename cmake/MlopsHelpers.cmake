@@ -19,17 +19,18 @@ function(mlops_add_test name)
 	    ENVIRONMENT "TZ=UTC;LC_ALL=C;CMOCKA_MESSAGE_OUTPUT=stdout")
 endfunction()
 
-# mlops_add_script_test(NAME SCRIPT path [LABELS ...] [TIMEOUT s])
+# mlops_add_script_test(NAME SCRIPT path [LABELS ...] [TIMEOUT s]
+#                       [ENV VAR=VALUE ...])
 #
 # A shell-driven integration test; it gets the build dir and the binaries
-# through the environment.
+# through the environment, plus the ENV entries.
 function(mlops_add_script_test name)
-	cmake_parse_arguments(T "" "SCRIPT;TIMEOUT" "LABELS" ${ARGN})
+	cmake_parse_arguments(T "" "SCRIPT;TIMEOUT" "LABELS;ENV" ${ARGN})
 	if(NOT T_TIMEOUT)
 		set(T_TIMEOUT 300)
 	endif()
 	add_test(NAME ${name} COMMAND bash ${T_SCRIPT})
 	set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
 	    LABELS "${T_LABELS}"
-	    ENVIRONMENT "TZ=UTC;LC_ALL=C;MLOPS_BUILD_DIR=${PROJECT_BINARY_DIR};MLOPS_SOURCE_DIR=${PROJECT_SOURCE_DIR};MLOPSD=$<TARGET_FILE:mlopsd>;MLOPS=$<TARGET_FILE:mlops>;MLOPS_STRESS=$<TARGET_FILE:mlops_stress>")
+	    ENVIRONMENT "TZ=UTC;LC_ALL=C;MLOPS_BUILD_DIR=${PROJECT_BINARY_DIR};MLOPS_SOURCE_DIR=${PROJECT_SOURCE_DIR};MLOPSD=$<TARGET_FILE:mlopsd>;MLOPS=$<TARGET_FILE:mlops>;MLOPS_STRESS=$<TARGET_FILE:mlops_stress>;${T_ENV}")
 endfunction()

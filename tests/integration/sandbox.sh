@@ -12,6 +12,29 @@ fi
 . "$SANDBOX_DIR/sandbox.env"
 CTL=$MLOPS_SOURCE_DIR/tests/sandbox/ctl
 
+# The cluster a test that runs once per Slurm version is on: ctest sets
+# MLOPS_TEST_CLUSTER (alpha: Slurm 22.05, gamma: 24.11; tests/CMakeLists.txt).
+# The two have the same shape, so only names differ. TC is the cluster,
+# TC_NODE1/TC_NODE2 its GPU nodes, TC_WS its workspace, TC_VERSION the
+# Slurm version its commands print.
+TC=${MLOPS_TEST_CLUSTER:-alpha}
+case " $MLOPS_SANDBOX_CLUSTERS " in
+*" $TC "*) ;;
+*)
+	echo "not ok - cluster $TC is not in this sandbox (${MLOPS_SANDBOX_CLUSTERS}): was it brought up with --no-$TC?" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
+# sb NAME: the sandbox.env fact MLOPS_SANDBOX_<TC>_NAME.
+sb() {
+	local v="MLOPS_SANDBOX_${TC^^}_$1"
+	printf '%s' "${!v}"
+}
+read -r TC_NODE1 TC_NODE2 _ <<<"$(sb NODES)"
+TC_WS=$(sb WORKSPACE)
+TC_VERSION=$(sb SLURM_VERSION)
+
 # sandbox_config [EXTRA_YAML]: the sandbox's clusters.yaml (plus extra
 # entries) as this test's daemon configuration.
 sandbox_config() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Issue 3 on the real SLURM sandbox: status, cluster check and gpus on both
-# clusters, a running job lowering free GPUs, strict host keys (changed and
-# unknown keys refused, trust), an unreachable cluster that comes back by
-# itself, and clusters that never block each other.
+# Issue 3 on the real SLURM sandbox: status, cluster check and gpus on every
+# cluster, one daemon watching Slurm 22.05 (alpha, beta) and 24.11 (gamma)
+# at once, a running job lowering free GPUs on both versions, strict host
+# keys (changed and unknown keys refused, trust), an unreachable cluster
+# that comes back by itself, and clusters that never block each other.
 . "$(dirname "$0")/lib.sh"
 itest_init clusters
 . "$(dirname "$0")/sandbox.sh"
@@ -57,9 +58,13 @@ m() { "$MLOPS" --no-autostart "$@"; }
 
 wait_for 20 "alpha connects" '[ "$(cluster_state alpha)" = connected ]'
 wait_for 20 "beta connects" '[ "$(cluster_state beta)" = connected ]'
+wait_for 20 "gamma connects" '[ "$(cluster_state gamma)" = connected ]'
 expect_status 0 "status --json" m --json status
-check "Slurm version read at connect" \
-	[ "$(echo "$OUT" | json "[c['slurm_version'] for c in j['clusters'] if c['name']=='alpha'][0]")" = 22.05.8 ]
+version_of() { echo "$OUT" | json "[c['slurm_version'] for c in j['clusters'] if c['name']=='$1'][0]"; }
+check "Slurm version read at connect" [ "$(version_of alpha)" = 22.05.8 ]
+check "one daemon watches Slurm 22.05 and 24.11 at once ($(version_of gamma))" \
+	[ "$(version_of gamma)" = "$MLOPS_SANDBOX_GAMMA_SLURM_VERSION" ]
+check "...gamma is a 24.11" grep -q '^24\.11\.' <<<"$(version_of gamma)"
 check "last contact recorded" \
 	[ "$(echo "$OUT" | json "[c['last_contact_at'] for c in j['clusters'] if c['name']=='alpha'][0] is not None")" = True ]
 
@@ -74,6 +79,12 @@ expect_status 0 "cluster check beta" m --json cluster check beta
 check "beta GPU types" [ "$(echo "$OUT" | json "j['gpu_types']")" = "['h100']" ]
 expect_status 0 "cluster check (text)" m cluster check alpha
 check "...prints the Slurm version" grep -q "22.05.8" <<<"$OUT"
+expect_status 0 "cluster check gamma (Slurm 24.11)" m --json cluster check gamma
+check "gamma's Slurm version" [ "$(echo "$OUT" | json "j['slurm_version']")" = "$MLOPS_SANDBOX_GAMMA_SLURM_VERSION" ]
+check "gamma partitions gpu and cpu" [ "$(echo "$OUT" | json "sorted(p['name'] for p in j['partitions'])")" = "['cpu', 'gpu']" ]
+check "gamma's gpu partition time limit" [ "$(echo "$OUT" | json "[p['max_time'] for p in j['partitions'] if p['name']=='gpu'][0]")" = "$MLOPS_SANDBOX_GAMMA_PART_GPU_MAXTIME" ]
+check "gamma GPU types" [ "$(echo "$OUT" | json "sorted(j['gpu_types'])")" = "['a100', 'v100']" ]
+check "gamma's host key (OpenSSH 10)" [ "$(echo "$OUT" | json "j['host_key_fingerprint']")" = "$MLOPS_SANDBOX_GAMMA_HOST_KEY_FINGERPRINT" ]
 expect_status 1 "cluster check of an unknown cluster" m cluster check nosuch
 
 # --- GPUs ------------------------------------------------------------------
@@ -84,6 +95,9 @@ expect_status 0 "cluster gpus alpha" m --json cluster gpus alpha
 check "a100 total equals the sandbox (6)" [ "$(gpus_field alpha gpu a100 total)" = "$MLOPS_SANDBOX_ALPHA_PART_GPU_GPUS_A100" ]
 check "v100 total equals the sandbox (2)" [ "$(gpus_field alpha gpu v100 total)" = "$MLOPS_SANDBOX_ALPHA_PART_GPU_GPUS_V100" ]
 check "h100 total on beta (4)" [ "$(gpus_field beta gpu h100 total)" = "$MLOPS_SANDBOX_BETA_PART_GPU_GPUS_H100" ]
+check "a100 total on gamma (6)" [ "$(gpus_field gamma gpu a100 total)" = "$MLOPS_SANDBOX_GAMMA_PART_GPU_GPUS_A100" ]
+check "v100 total on gamma (2)" [ "$(gpus_field gamma gpu v100 total)" = "$MLOPS_SANDBOX_GAMMA_PART_GPU_GPUS_V100" ]
+check "all a100 free on gamma" [ "$(gpus_field gamma gpu a100 free)" = 6 ]
 free_before=$(gpus_field alpha gpu a100 free)
 check "all a100 free on an idle cluster" [ "$free_before" = 6 ]
 # keychanged, keyunknown and slow cannot be read: exit 1, their reasons on stderr,
@@ -98,6 +112,11 @@ wait_for 30 "a 1-GPU job starts" '[ "$(sandbox_ssh alpha squeue -h -j $jobid -o 
 wait_for 20 "free a100 drops by one while it runs" '[ "$(gpus_field alpha gpu a100 free)" = 5 ]'
 check "...and allocated shows it" [ "$(gpus_field alpha gpu a100 allocated)" = 1 ]
 sandbox_ssh alpha scancel "$jobid"
+jobid=$(sandbox_ssh gamma sbatch --parsable --gres=gpu:v100:1 -p gpu -t 5 --wrap "'sleep 120'")
+wait_for 30 "a 1-GPU job starts on gamma" '[ "$(sandbox_ssh gamma squeue -h -j $jobid -o %T)" = RUNNING ]'
+wait_for 20 "free v100 on gamma drops by one while it runs" '[ "$(gpus_field gamma gpu v100 free)" = 1 ]'
+check "...and allocated shows it" [ "$(gpus_field gamma gpu v100 allocated)" = 1 ]
+sandbox_ssh gamma scancel "$jobid"
 
 # --- host keys -------------------------------------------------------------
 wait_for 20 "a changed host key makes keychanged unreachable" '[ "$(cluster_state keychanged)" = unreachable ]'

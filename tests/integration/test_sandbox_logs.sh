@@ -6,7 +6,9 @@
 # "View run" line is stored and shown, a project URL never is; a 200 MiB
 # output costs a tail read, not a transfer; two clients following one job
 # share the daemon's reads. The daemon's log-reader counters come from
-# the LogStats of a reply, which `mlops --debug` prints.
+# the LogStats of a reply, which `mlops --debug` prints. On cluster $TC
+# (sandbox.sh).
+# Runs once per Slurm version.
 . "$(dirname "$0")/lib.sh"
 itest_init logs
 . "$(dirname "$0")/sandbox.sh"
@@ -14,7 +16,7 @@ itest_init logs
 sandbox_config
 "$MLOPSD" --reconnect-max 2
 m() { "$MLOPS" --no-autostart "$@"; }
-wait_for 20 "alpha connects" '[ "$(cluster_state alpha)" = connected ]'
+wait_for 20 "$TC connects" '[ "$(cluster_state "$TC")" = connected ]'
 
 # The "training": mode=progress prints W&B lines, a progress bar redrawn
 # with "\r" and five lines; mode=big writes 200 MiB of lines with its run
@@ -71,9 +73,9 @@ logstat() {
 }
 
 # --- no output before the job starts; --follow waits for it ------------------
-b1=$(sandbox_ssh alpha sbatch --parsable -p gpu -w a-node1 --gres=gpu:a100:4 -t 10 --wrap "'sleep 300'")
-b2=$(sandbox_ssh alpha sbatch --parsable -p gpu -w a-node2 --gres=gpu:a100:2 -t 10 --wrap "'sleep 300'")
-id_pend=$(m launch toy --cluster alpha --gpus a100:1 --description "pend $tag" -- mode=progress exit=4)
+b1=$(sandbox_ssh "$TC" sbatch --parsable -p gpu -w "$TC_NODE1" --gres=gpu:a100:4 -t 10 --wrap "'sleep 300'")
+b2=$(sandbox_ssh "$TC" sbatch --parsable -p gpu -w "$TC_NODE2" --gres=gpu:a100:2 -t 10 --wrap "'sleep 300'")
+id_pend=$(m launch toy --cluster "$TC" --gpus a100:1 --description "pend $tag" -- mode=progress exit=4)
 wait_for 30 "a job waiting for GPUs is PENDING" '[ "$(state_of "$id_pend")" = PENDING ]'
 expect_status 1 "logs of a job not started yet fails" m logs "$id_pend"
 check "...saying so: $ERR" grep -q "job $id_pend has no stdout yet (it is PENDING)" <<<"$ERR"
@@ -85,21 +87,21 @@ follow_pid=$!
 sleep 3
 check "--follow is still waiting" kill -0 "$follow_pid"
 check "...and said why" grep -q "has no stdout yet (it is PENDING); waiting" "$T/pend.err"
-sandbox_ssh alpha scancel "$b1" "$b2"
+sandbox_ssh "$TC" scancel "$b1" "$b2"
 st=0
 wait "$follow_pid" || st=$?
 check "--follow ends with the job's exit code 4 ($st)" [ "$st" = 4 ]
 check "...having printed its whole output" grep -q "^line 5$" "$T/pend.out"
 
 # --- --follow: progress bars as their last state, the job's exit code ---------
-id_a=$(m launch toy --cluster alpha --partition cpu --description "prog $tag" -- mode=progress sleep=2 exit=3)
+id_a=$(m launch toy --cluster "$TC" --partition cpu --description "prog $tag" -- mode=progress sleep=2 exit=3)
 expect_status 3 "logs --follow exits with the job's exit code 3" m logs "$id_a" --follow
 check "state FAILED" [ "$(state_of "$id_a")" = FAILED ]
 printf '%s\n' "$OUT" >"$T/a.out"
 check "the progress bar shows its last state" grep -qx "progress 100%" "$T/a.out"
 check "...and none of the earlier ones" [ "$(grep -c "progress" "$T/a.out")" = 1 ]
 check "every line is there" [ "$(grep -c "^line [1-5]$" "$T/a.out")" = 5 ]
-raw=$(sandbox_ssh alpha cat "$(job_field "$id_a" stdout_path)" | tr '\r' '\n' | grep -c progress || true)
+raw=$(sandbox_ssh "$TC" cat "$(job_field "$id_a" stdout_path)" | tr '\r' '\n' | grep -c progress || true)
 check "(the file itself holds 11 states: $raw)" [ "$raw" = 11 ]
 expect_status 0 "logs without --follow" m logs "$id_a"
 check "...prints the same" [ "$OUT" = "$(cat "$T/a.out")" ]
@@ -122,10 +124,10 @@ check "jobs --json lists it" [ "$(m --json jobs --search "prog $tag" | json 'j[0
 check "the pending job's URL too (from the --follow)" grep -q "/runs/" <<<"$(job_field "$id_pend" wandb_url)"
 
 # --- 200 MiB of output costs a tail read -------------------------------------------------
-id_big=$(m launch toy --cluster alpha --partition cpu --description "big $tag" -- mode=big)
+id_big=$(m launch toy --cluster "$TC" --partition cpu --description "big $tag" -- mode=big)
 wait_for 120 "the 200 MiB job ends" 'terminal "$id_big"'
 check "...COMPLETED" [ "$(state_of "$id_big")" = COMPLETED ]
-size=$(sandbox_ssh alpha stat -c %s "$(job_field "$id_big" stdout_path)")
+size=$(sandbox_ssh "$TC" stat -c %s "$(job_field "$id_big" stdout_path)")
 check "its stdout is over 200 MiB ($size bytes)" [ "$size" -gt 209715200 ]
 sleep 3 # let the poller's end-of-job scan run first
 b0=$(logstat "$id_a" bytes)
@@ -146,7 +148,7 @@ check "the scans read a bounded amount ($sb bytes)" [ "$sb" -le $((4 * (4 * 1024
 r0=$(logstat "$id_a" reads)
 q0=$(logstat "$id_a" requests)
 s0=$(logstat "$id_a" shared)
-id_t=$(m launch toy --cluster alpha --partition cpu --description "tick $tag" -- mode=tick n=30 exit=0)
+id_t=$(m launch toy --cluster "$TC" --partition cpu --description "tick $tag" -- mode=tick n=30 exit=0)
 m logs "$id_t" --follow >"$T/t1.out" 2>"$T/t1.err" &
 p1=$!
 m logs "$id_t" --follow >"$T/t2.out" 2>"$T/t2.err" &

@@ -7,7 +7,9 @@
 # at a time is cancelled (one task alone first) and ends all CANCELLED;
 # a restarted daemon adopts an array it had not recorded; a sweep larger
 # than the cluster's MaxArraySize is refused naming the limit, with nothing
-# stored; and a SIGKILL during a sweep's upload loses no task.
+# stored; and a SIGKILL during a sweep's upload loses no task. On cluster
+# $TC (sandbox.sh).
+# Runs once per Slurm version.
 . "$(dirname "$0")/lib.sh"
 itest_init sweep
 . "$(dirname "$0")/sandbox.sh"
@@ -15,7 +17,7 @@ itest_init sweep
 sandbox_config
 "$MLOPSD" --reconnect-max 2
 m() { "$MLOPS" --no-autostart "$@"; }
-wait_for 20 "alpha connects" '[ "$(cluster_state alpha)" = connected ]'
+wait_for 20 "$TC connects" '[ "$(cluster_state "$TC")" = connected ]'
 
 # A toy project that prints its argv between markers, then sleeps; its
 # Hydra config types every key the sweeps use.
@@ -48,19 +50,19 @@ progress() { # SWEEP FIELD
 	sweep_json "$1" | json "j['sweep']['$2']"
 }
 n_jobs() { m --json jobs --limit 1000 | json 'len(j)'; }
-poll() { m --json status | json "[c['poll_$1'] for c in j['clusters'] if c['name']=='alpha'][0]"; }
+poll() { m --json status | json "[c['poll_$1'] for c in j['clusters'] if c['name']=='$TC'][0]"; }
 
 # --- a bad task is refused before anything is stored ------------------------
 n0=$(n_jobs)
 expect_status 1 "a sweep with a value of the wrong type is refused" \
-	m launch toy --cluster alpha --partition cpu --sweep -- lr=0.1,fast 'seed=range(0,2)'
+	m launch toy --cluster "$TC" --partition cpu --sweep -- lr=0.1,fast 'seed=range(0,2)'
 check "...naming the task and the override" grep -q "task 2 (lr=fast seed=0)" <<<"$ERR"
 check "...and the field" grep -q "overrides" <<<"$ERR"
 check "nothing stored for it" [ "$(n_jobs)" = "$n0" ]
 
 # --- a 4-task sweep completes, each task with exactly its overrides ---------
 expect_status 0 "launch --sweep of lr x seed" \
-	m launch toy --cluster alpha --partition cpu --sweep --description "sweep $tag" \
+	m launch toy --cluster "$TC" --partition cpu --sweep --description "sweep $tag" \
 	-- lr=0.1,0.01 'seed=range(0,2)' sleep=6 "tag=$tag"
 sid=$OUT
 check "it prints the sweep id ($sid)" grep -Eq '^[0-9]+$' <<<"$sid"
@@ -84,7 +86,7 @@ check "...prints its progress" grep -Eq "^sweep $sid \(Slurm array $array\): 4 t
 wait_for 120 "the sweep completes" '[ "$(progress "$sid" done)" = True ]'
 t0=$(sweep_json "$sid" | json "j['jobs'][0]['id']")
 name=$(m job show "$t0" | sed -n 's/^#SBATCH --job-name=//p')
-arrays=$(sandbox_ssh alpha sacct -n -X -P --name "$name" -S now-1days -o JobID | sed 's/_.*//' | sort -u | tr '\n' ' ')
+arrays=$(sandbox_ssh "$TC" sacct -n -X -P --name "$name" -S now-1days -o JobID | sed 's/_.*//' | sort -u | tr '\n' ' ')
 check "ONE sbatch: the cluster has one array of that name ($arrays)" [ "$arrays" = "$array " ]
 check "4 completed, none failed" [ "$(sweep_json "$sid" | json '(j["sweep"]["completed"], j["sweep"]["failed"], j["sweep"]["cancelled"])')" = "(4, 0, 0)" ]
 expect_status 0 "jobs --sweep" m jobs --sweep "$sid"
@@ -112,7 +114,7 @@ check "job show --json: the task's validated overrides" \
 
 # --- cancel: one task alone, then the whole sweep ----------------------------
 expect_status 0 "launch a sweep throttled to one task at a time" \
-	m launch toy --cluster alpha --partition cpu --sweep --max-parallel 1 \
+	m launch toy --cluster "$TC" --partition cpu --sweep --max-parallel 1 \
 	--description "cancel $tag" -- 'seed=range(0,4)' sleep=300
 cid=$OUT
 carray=$(progress "$cid" slurm_job_id)
@@ -148,24 +150,24 @@ db "UPDATE jobs SET state = 'SUBMITTING', slurm_job_id = NULL, reason = NULL WHE
 db "UPDATE sweeps SET slurm_job_id = NULL WHERE id = $cid"
 check "the sweep looks unsubmitted" [ "$(db "SELECT count(*) FROM jobs WHERE sweep_id = $cid AND state = 'SUBMITTING'")" = 4 ]
 "$MLOPSD" --reconnect-max 2
-wait_for 20 "alpha connects again" '[ "$(cluster_state alpha)" = connected ]'
+wait_for 20 "$TC connects again" '[ "$(cluster_state "$TC")" = connected ]'
 wait_for 60 "after the restart the array is found by its name" '[ "$(progress "$cid" slurm_job_id)" = "$carray" ]'
 check "every task has its Slurm id back" [ "$(sweep_json "$cid" | json '" ".join(x["slurm_job_id"] for x in j["jobs"])')" = "${carray}_0 ${carray}_1 ${carray}_2 ${carray}_3" ]
 wait_for 60 "and ends CANCELLED again" '[ "$(progress "$cid" cancelled)" = 4 ]'
-check "the daemon says it adopted the array" grep -q "sweep $cid: found on alpha as Slurm array $carray" "$XDG_STATE_HOME/mlops/mlopsd.log"
+check "the daemon says it adopted the array" grep -q "sweep $cid: found on $TC as Slurm array $carray" "$XDG_STATE_HOME/mlops/mlopsd.log"
 
 # --- larger than MaxArraySize ---------------------------------------------------
-max=$(sandbox_ssh alpha scontrol show config | sed -n 's/^MaxArraySize *= *//p')
+max=$(sandbox_ssh "$TC" scontrol show config | sed -n 's/^MaxArraySize *= *//p')
 check "the sandbox's MaxArraySize is $max" [ -n "$max" ]
 n0=$(n_jobs)
 expect_status 1 "a sweep of $((max + 1)) tasks is refused" \
-	m launch toy --cluster alpha --partition cpu --sweep -- "seed=range(0,$((max + 1)))"
-check "...naming the limit" grep -q "MaxArraySize of alpha ($max)" <<<"$ERR"
+	m launch toy --cluster "$TC" --partition cpu --sweep -- "seed=range(0,$((max + 1)))"
+check "...naming the limit" grep -q "MaxArraySize of $TC ($max)" <<<"$ERR"
 expect_status 1 "...also as a dry run" \
-	m launch toy --cluster alpha --partition cpu --sweep --dry-run -- "seed=range(0,$((max + 1)))"
+	m launch toy --cluster "$TC" --partition cpu --sweep --dry-run -- "seed=range(0,$((max + 1)))"
 check "nothing stored for it" [ "$(n_jobs)" = "$n0" ]
 expect_status 0 "a sweep of exactly $max tasks passes the check (dry run)" \
-	m launch toy --cluster alpha --partition cpu --sweep --dry-run -- "seed=range(0,$max)"
+	m launch toy --cluster "$TC" --partition cpu --sweep --dry-run -- "seed=range(0,$max)"
 check "...with the array spec" grep -q -- "--array=0-$((max - 1))\$" <<<"$OUT"
 check "...and still nothing stored" [ "$(n_jobs)" = "$n0" ]
 
@@ -176,7 +178,7 @@ head -c 40M /dev/urandom >"$repo/blob.bin"
 git -C "$repo" add blob.bin
 git -C "$repo" commit -q -m blob
 pid=$(itest_daemon_pid)
-m launch toy --cluster alpha --partition cpu --sweep --description "kill $tag" \
+m launch toy --cluster "$TC" --partition cpu --sweep --description "kill $tag" \
 	-- 'seed=range(0,3)' sleep=1 >/dev/null 2>&1 &
 for _ in $(seq 200); do
 	[ "$(m --json jobs --search "kill $tag" 2>/dev/null | json 'len(j)' 2>/dev/null)" = 3 ] && break
@@ -194,7 +196,7 @@ check "its tasks were adopted or failed together ($states)" \
 	[ "$states" = SUBMIT_FAILED -o -z "$(grep -o SUBMIT_FAILED <<<"$states")" ]
 t0=$(sweep_json "$kid" | json "j['jobs'][0]['id']")
 kname=$(m job show "$t0" | sed -n 's/^#SBATCH --job-name=//p')
-on_cluster=$(sandbox_ssh alpha sacct -n -X -P --name "$kname" -S now-1days -o JobID | sed 's/_.*//' | sort -u | grep -c . || true)
+on_cluster=$(sandbox_ssh "$TC" sacct -n -X -P --name "$kname" -S now-1days -o JobID | sed 's/_.*//' | sort -u | grep -c . || true)
 check "at most one array on the cluster ($on_cluster)" [ "$on_cluster" -le 1 ]
 
 itest_done

@@ -54,10 +54,14 @@ static const char cluster_check_usage[]
       "\n"
       "Connect to cluster NAME, verify its SSH host key, and report its "
       "Slurm\n"
-      "version, partitions and GPU types.\n"
+      "version, partitions and GPU types. A Slurm version Mission Control is\n"
+      "not tested with (it is with 22.05 and 24.11) is marked as such.\n"
       "\n"
       "Options:\n"
-      "  --json      print one JSON object\n"
+      "  --json      print one JSON object: name, slurm_version,\n"
+      "              slurm_version_note (null for a tested version),\n"
+      "              host_key_fingerprint, nodes, gpu_types, partitions[],\n"
+      "              checked_at\n"
       "  -h, --help  show this help\n";
 
 static const char cluster_gpus_usage[]

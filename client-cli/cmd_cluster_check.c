@@ -58,7 +58,13 @@ check_text(const Mlops__ClusterCheckReply *r)
 
 	check_join(&sb, r->gpu_types, r->n_gpu_types);
 	output_kv_add(kv, 0, "cluster", r->name);
-	output_kv_add(kv, 0, "slurm", r->slurm_version);
+	if (r->slurm_version_note != NULL
+	    && r->slurm_version_note[0] != '\0') {
+		output_kv_addf(kv, 0, "slurm", "%s (%s)", r->slurm_version,
+		    r->slurm_version_note);
+	} else {
+		output_kv_add(kv, 0, "slurm", r->slurm_version);
+	}
 	output_kv_add(kv, 0, "host key", r->host_key_fingerprint);
 	output_kv_addf(kv, 0, "nodes", "%d", r->nodes);
 	output_kv_add(kv, 0, "gpu types", sb.len ? strbuf_str(&sb) : "none");
@@ -122,6 +128,8 @@ cmd_cluster_check(struct cli *cli, int argc, char **argv)
 		    o, "name", json_object_new_string(r->name));
 		json_object_object_add(
 		    o, "slurm_version", output_json_str(r->slurm_version));
+		json_object_object_add(o, "slurm_version_note",
+		    output_json_str(r->slurm_version_note));
 		json_object_object_add(o, "host_key_fingerprint",
 		    output_json_str(r->host_key_fingerprint));
 		json_object_object_add(

@@ -17,6 +17,7 @@
 #include "events.h"
 #include "gpucache.h"
 #include "mlopsd.h"
+#include "slurm_cmd.h"
 
 struct cluster_rt {
 	const struct cluster_config *cr_cfg;
@@ -214,6 +215,14 @@ clusters_check_state(struct clusters *cs, struct cluster_rt *cr)
 	} else if (st.state == SSHPOOL_CONNECTED) {
 		log_info("cluster %s connected (Slurm %s)", cr->cr_cfg->name,
 		    st.slurm_version);
+		if (st.slurm_major >= 0
+		    && !slurm_cmd_version_tested(
+		        st.slurm_major, st.slurm_minor)) {
+			log_warn("cluster %s runs Slurm %s, not a version "
+			         "Mission Control is tested with "
+			         "(" SLURM_CMD_TESTED_VERSIONS ")",
+			    cr->cr_cfg->name, st.slurm_version);
+		}
 	}
 	clusters_poll(cs, cr->cr_cfg->name, &poll);
 	events_cluster(cs->cs_d->d_events, cr->cr_cfg->name, &st, &poll);

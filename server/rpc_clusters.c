@@ -416,9 +416,15 @@ rpc_check_fn(
 		goto out;
 	}
 	r->slurm_version = rpc_call_strdup(call, st.slurm_version);
-	r->nodes         = (int32_t) sn.n;
-	r->checked_at    = (int64_t) time(NULL);
-	r->n_partitions  = sp.n;
+	if (!slurm_cmd_version_tested(st.slurm_major, st.slurm_minor)) {
+		r->slurm_version_note
+		    = "not a version Mission Control is "
+		      "tested with (" SLURM_CMD_TESTED_VERSIONS
+		      "); see docs/slurm-versions.md";
+	}
+	r->nodes        = (int32_t) sn.n;
+	r->checked_at   = (int64_t) time(NULL);
+	r->n_partitions = sp.n;
 	r->partitions
 	    = rpc_call_alloc(call, (sp.n ? sp.n : 1) * sizeof(*r->partitions));
 	for (size_t i = 0; i < sp.n; i++) {

@@ -381,6 +381,19 @@ slurm_cmd_sbatch(char ***out, const char *path, struct mlops_error *err)
 	return 0;
 }
 
+bool
+slurm_cmd_version_tested(int major, int minor)
+{
+	static const int tested[][2] = { { 22, 5 }, { 24, 11 } };
+
+	for (size_t i = 0; i < sizeof(tested) / sizeof(tested[0]); i++) {
+		if (tested[i][0] == major && tested[i][1] == minor) {
+			return true;
+		}
+	}
+	return false;
+}
+
 int
 slurm_cmd_check_version(
     int major, int minor, const char *text, struct mlops_error *err)

@@ -54,6 +54,15 @@
 #define SLURM_CMD_MIN_MAJOR 20
 #define SLURM_CMD_MIN_MINOR 11
 
+/*
+ * The Slurm versions the test suite runs against, each with a sandbox
+ * cluster and recorded fixtures (docs/slurm-versions.md).
+ */
+#define SLURM_CMD_TESTED_VERSIONS "22.05 and 24.11"
+
+/** Whether major.minor is one of SLURM_CMD_TESTED_VERSIONS. */
+bool slurm_cmd_version_tested(int major, int minor);
+
 /**
  * Checks a cluster's Slurm version (as sshpool learned it; major < 0 means
  * unknown, which passes: the commands themselves will say) against

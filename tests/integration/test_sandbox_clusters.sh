@@ -81,6 +81,7 @@ expect_status 0 "cluster check (text)" m cluster check alpha
 check "...prints the Slurm version" grep -q "22.05.8" <<<"$OUT"
 expect_status 0 "cluster check gamma (Slurm 24.11)" m --json cluster check gamma
 check "gamma's Slurm version" [ "$(echo "$OUT" | json "j['slurm_version']")" = "$MLOPS_SANDBOX_GAMMA_SLURM_VERSION" ]
+check "...a tested one: no note" [ "$(echo "$OUT" | json "j['slurm_version_note']")" = None ]
 check "gamma partitions gpu and cpu" [ "$(echo "$OUT" | json "sorted(p['name'] for p in j['partitions'])")" = "['cpu', 'gpu']" ]
 check "gamma's gpu partition time limit" [ "$(echo "$OUT" | json "[p['max_time'] for p in j['partitions'] if p['name']=='gpu'][0]")" = "$MLOPS_SANDBOX_GAMMA_PART_GPU_MAXTIME" ]
 check "gamma GPU types" [ "$(echo "$OUT" | json "sorted(j['gpu_types'])")" = "['a100', 'v100']" ]

@@ -290,6 +290,13 @@ test_slurm_cmd_version_floor(void **state)
 	assert_non_null(strstr(err.msg, "Slurm 20.02.7 is older than 20.11"));
 	assert_int_equal(
 	    slurm_cmd_check_version(19, 5, "19.05.5", &err), MLOPS_ESLURM);
+	/* Supported from 20.11 on; tested with the sandbox's two. */
+	assert_true(slurm_cmd_version_tested(22, 5));
+	assert_true(slurm_cmd_version_tested(24, 11));
+	assert_false(slurm_cmd_version_tested(23, 2));
+	assert_false(slurm_cmd_version_tested(24, 5));
+	assert_false(slurm_cmd_version_tested(-1, -1));
+	assert_int_equal(slurm_cmd_check_version(23, 2, "23.02.7", &err), 0);
 }
 
 int

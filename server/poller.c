@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <mlops/log.h>
+#include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
@@ -104,32 +105,35 @@ poller_fail(struct poll_cluster *pc, const char *msg)
 
 /*
  * Reports the rows of the current step's output that could not be read:
- * each is logged with its job, and the first becomes the cycle's error.
+ * one log line with the first row's error and the jobs concerned (they
+ * keep their state), and the first error becomes the cycle's.
  */
 static void
 poller_skipped(struct poll_cluster *pc, const struct slurm_skipped *sk)
 {
-	const char *cmd = poller_step_cmd[pc->pc_step];
+	struct strbuf jobs = STRBUF_INIT;
+	char          msg[MLOPS_ERROR_MSG_MAX + 64];
 
 	if (sk->n == 0) {
 		return;
 	}
-	for (size_t i = 0; i < sk->n_ids && i < 5; i++) {
-		log_warn("cluster %s: poll: %s: job %s: a row that cannot be "
-		         "read; the job keeps its state until a later poll "
-		         "reads it",
-		    pc->pc_cc->name, cmd, sk->ids[i]);
+	for (size_t i = 0; i < sk->n_ids && i < 10; i++) {
+		strbuf_printf(&jobs, "%s%s", i ? ", " : "", sk->ids[i]);
 	}
-	if (sk->n > 1 || sk->unknown) {
-		log_warn("cluster %s: poll: %s: %zu unreadable row(s)%s",
-		    pc->pc_cc->name, cmd, sk->n,
-		    sk->unknown ? ", some naming no job: no job is taken for "
-		                  "gone this cycle"
-		                : "");
+	if (sk->n_ids > 10) {
+		strbuf_printf(&jobs, " and %zu more", sk->n_ids - 10);
 	}
+	log_warn(
+	    "cluster %s: poll: %s: %zu row(s) that cannot be read%s%s%s%s",
+	    pc->pc_cc->name, poller_step_cmd[pc->pc_step], sk->n,
+	    sk->n_ids ? " (jobs " : "", strbuf_str(&jobs),
+	    sk->n_ids ? "; they keep their state until a poll reads them)"
+	              : "",
+	    sk->unknown ? "; a row that names no job: no job is taken for "
+	                  "gone this cycle"
+	                : "");
+	strbuf_fini(&jobs);
 	if (sk->first_named) {
-		char msg[MLOPS_ERROR_MSG_MAX + 64];
-
 		snprintf(
 		    msg, sizeof(msg), "job %s: %s", sk->ids[0], sk->first.msg);
 		poller_fail(pc, msg);

@@ -97,9 +97,11 @@ check "...and when the last successful poll was (before the last poll)" \
 	python3 -c 'import sys; ok, last = sys.argv[1:]; sys.exit(not (ok == "None" or ok < last))' \
 	"$(status_field last_poll_ok_at)" "$(status_field last_poll_at)"
 expect_status 0 "status (text)" m status
-check "...lists the poll error" grep -q "wrapped (last successful poll .*): squeue: line" <<<"$OUT"
+check "...lists the poll error" grep -q "wrapped (last successful poll .*): squeue: job $odd_sid: line" <<<"$OUT"
+log="$XDG_STATE_HOME/mlops/mlopsd.log"
 check "the daemon log names the cluster, the command and the job" \
-	grep -q "cluster wrapped: poll: squeue: job $odd_sid: a row that cannot be read" "$XDG_STATE_HOME/mlops/mlopsd.log"
+	grep -q "cluster wrapped: poll: squeue: 1 row(s) that cannot be read (jobs $odd_sid; they keep" "$log"
+check "...and the row's error" grep -q "cluster wrapped: poll: squeue: job $odd_sid: line [0-9]*: exit_code: " "$log"
 
 sandbox_ssh "$TC" "rm -f $odd_list"
 wait_for 30 "once the row reads again the odd job is COMPLETED" '[ "$(field "$odd" state)" = COMPLETED ]'

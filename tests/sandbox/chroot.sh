@@ -91,7 +91,7 @@ chroot_build() {
 	chroot_umount "$tmp"
 	printf '%s\n' "$want" >"$tmp/.mlops-sandbox-root"
 	mv -T "$tmp" "$root"
-	log "root of $c built: $(chroot "$root" sinfo --version 2>/dev/null)"
+	log "root of $c built: Slurm $(chroot "$root" dpkg-query -W -f='${Version}' slurm-client)"
 }
 
 chroot_etc_hosts() { # CLUSTER: the names its daemons bind to, all 127.0.0.1

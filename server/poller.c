@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <mlops/job_state.h>
 #include <mlops/log.h>
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
@@ -24,7 +25,6 @@
 #include "slurm_array.h"
 #include "slurm_cmd.h"
 #include "slurm_parse.h"
-#include "slurm_state.h"
 #include "store.h"
 #include "store_sweeps.h"
 

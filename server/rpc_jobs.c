@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mlops/job_state.h>
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
@@ -19,7 +20,6 @@
 #include "slurm_array.h"
 #include "slurm_cmd.h"
 #include "slurm_parse.h"
-#include "slurm_state.h"
 #include "sshpool.h"
 #include "store.h"
 #include "store_sweeps.h"

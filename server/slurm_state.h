@@ -1,37 +1,12 @@
 /*
- * Job states: Mission Control's own list (PRODUCT.md "States"; the names are
- * those of the store's CHECK in migrations/0001_init.sql) and the mapping
- * from every state string squeue, sacct and scontrol print. Pure tables;
- * safe on any thread.
+ * The mapping from every job state string squeue, sacct and scontrol print
+ * to Mission Control's own states (<mlops/job_state.h>). Pure tables; safe
+ * on any thread.
  */
 #ifndef MLOPS_SERVER_SLURM_STATE_H
 #define MLOPS_SERVER_SLURM_STATE_H
 
-#include <stdbool.h>
-
-enum job_state {
-	JOB_STATE_SUBMITTING = 0, /* recorded, not yet accepted by sbatch */
-	JOB_STATE_PENDING,
-	JOB_STATE_CONFIGURING,
-	JOB_STATE_RUNNING,
-	JOB_STATE_COMPLETING,
-	JOB_STATE_SUSPENDED,
-	JOB_STATE_REQUEUED,
-	JOB_STATE_PREEMPTED,
-	JOB_STATE_COMPLETED,
-	JOB_STATE_FAILED,
-	JOB_STATE_CANCELLED,
-	JOB_STATE_TIMEOUT,
-	JOB_STATE_OUT_OF_MEMORY,
-	JOB_STATE_NODE_FAIL,
-	JOB_STATE_BOOT_FAIL,
-	JOB_STATE_DEADLINE,
-	JOB_STATE_LOST,          /* Slurm forgot it, no accounting record */
-	JOB_STATE_SUBMIT_FAILED, /* sbatch refused it */
-};
-
-/** Number of states; every enum job_state is below it. */
-#define JOB_STATE_COUNT (JOB_STATE_SUBMIT_FAILED + 1)
+#include <mlops/job_state.h>
 
 /**
  * Maps a state as Slurm prints it to ours. Accepts the long form
@@ -45,23 +20,5 @@ enum job_state {
  * a Slurm job state.
  */
 int slurm_state_from_string(const char *s);
-
-/** Our name of `st` ("PENDING"). Never NULL: "INVALID" when out of range. */
-const char *job_state_name(enum job_state st);
-
-/**
- * Parses one of our own names (exactly as job_state_name() prints them,
- * any letter case). Returns the state (>= 0) or MLOPS_EPARSE.
- */
-int job_state_parse(const char *name);
-
-/**
- * True for the states after which the job never changes again: Slurm's
- * terminal base states (COMPLETED, FAILED, CANCELLED, TIMEOUT,
- * OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED) and our LOST and
- * SUBMIT_FAILED. COMPLETING and REQUEUED are not terminal. False when `st`
- * is out of range. Agrees with the store's generated `terminal` column.
- */
-bool job_state_terminal(enum job_state st);
 
 #endif

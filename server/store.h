@@ -144,7 +144,7 @@ void store_project_list_free(struct store_project **list, size_t n);
 /*
  * Jobs: every job Mission Control launched, from the SUBMITTING row written
  * before sbatch runs to its terminal state. A terminal job is never changed
- * again. State names are those of slurm_state.h (job_state_name()).
+ * again. State names are those of <mlops/job_state.h> (job_state_name()).
  */
 
 /**
@@ -254,7 +254,7 @@ int store_job_set_submit_failed(
  */
 struct store_job_update {
 	const char *cluster, *slurm_job_id;
-	const char *state;     /* required; a Slurm state of slurm_state.h */
+	const char *state;     /* required; a name of <mlops/job_state.h> */
 	const char *reason;    /* NULL: keep */
 	int         exit_code; /* -1: keep */
 	const char *node_list; /* NULL: keep */

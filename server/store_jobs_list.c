@@ -12,9 +12,9 @@
 #include <json-c/json.h>
 
 #include <mlops/error.h>
+#include <mlops/job_state.h>
 #include <mlops/xmalloc.h>
 
-#include "slurm_state.h"
 #include "store.h"
 #include "store_impl.h"
 

@@ -21,9 +21,9 @@
 #include <sqlite3.h>
 
 #include <mlops/error.h>
+#include <mlops/job_state.h>
 #include <mlops/xmalloc.h>
 
-#include "slurm_state.h"
 #include "store.h"
 #include "store_impl.h"
 #include "store_migrate.h"

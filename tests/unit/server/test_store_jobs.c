@@ -467,6 +467,43 @@ test_job_set_state(void **state)
 	store_close(st);
 }
 
+/*
+ * The one table of state names (common/job_state.c) and the store's CHECK
+ * and generated `terminal` column (migrations) agree: every name is
+ * accepted and is final exactly when job_state_terminal() says so; a name
+ * outside the table is refused by the database itself.
+ */
+static void
+test_job_states_agree(void **state)
+{
+	struct store *st  = open_memory();
+	char         *msg = NULL;
+
+	(void) state;
+	for (int i = 0; i < JOB_STATE_COUNT; i++) {
+		const char       *name = job_state_name((enum job_state) i);
+		int64_t           id   = add_job(st, "p", "c1", name, NULL);
+		struct store_job *got  = get_job(st, id);
+
+		assert_int_equal(job_state_parse(name), i);
+		assert_string_equal(got->state, name);
+		if (got->terminal != job_state_terminal((enum job_state) i)) {
+			print_error("state %s: store terminal %d\n", name,
+			    got->terminal);
+		}
+		assert_int_equal(
+		    got->terminal, job_state_terminal((enum job_state) i));
+		store_job_free(got);
+	}
+	assert_int_not_equal(
+	    sqlite3_exec(store_db(st), "UPDATE jobs SET state = 'NEWSTATE'",
+	        NULL, NULL, &msg),
+	    SQLITE_OK);
+	assert_non_null(strstr(msg, "CHECK"));
+	sqlite3_free(msg);
+	store_close(st);
+}
+
 static void
 test_job_wandb_first_wins(void **state)
 {
@@ -501,6 +538,7 @@ main(void)
 		cmocka_unit_test(test_job_update),
 		cmocka_unit_test(test_job_set_state),
 		cmocka_unit_test(test_job_wandb_first_wins),
+		cmocka_unit_test(test_job_states_agree),
 	};
 
 	return cmocka_run_group_tests_name("store_jobs", tests, NULL, NULL);

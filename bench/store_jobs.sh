@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_BUILD_DIR:-${TMPDIR:-/tmp}/mlops-bench}
 mkdir -p "$out"
 
-migrations=$(ls "$root"/server/migrations/*.sql | sort | paste -sd';')
+migrations=$(ls "$root"/server/store/migrations/*.sql | sort | paste -sd';')
 cmake -DOUT="$out/migrations_embed.c" "-DFILES=$migrations" \
     -P "$root/cmake/EmbedMigrations.cmake"
 
@@ -18,8 +18,8 @@ cmake -DOUT="$out/migrations_embed.c" "-DFILES=$migrations" \
 ${CC:-cc} -std=c17 -O2 -g -D_POSIX_C_SOURCE=200809L \
     -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
     -Wformat=2 -Wno-unused-parameter \
-    -I"$root/common/include" -I"$root/server" \
-    "$root"/server/store*.c "$root/server/slurm_state.c" \
+    -I"$root/common/include" -I"$root/server/store" \
+    "$root"/server/store/store*.c "$root/common/job_state.c" \
     "$out/migrations_embed.c" "$root/common/error.c" "$root/common/xmalloc.c" \
     "$root/bench/bench_store_jobs.c" \
     $(pkg-config --cflags --libs sqlite3 json-c) \

@@ -1,7 +1,7 @@
 # Writes a C file holding each migration's SQL as a string, in order.
 # Invoked with -DOUT=file.c -DFILES=a.sql|b.sql (or ";"-separated).
 string(REPLACE "|" ";" FILES "${FILES}")
-set(body "/* Generated from the .sql files in server/migrations; do not edit. */\n")
+set(body "/* Generated from the .sql files in server/store/migrations; do not edit. */\n")
 string(APPEND body "#include <stddef.h>\n#include \"store_migrate.h\"\n\n")
 set(table "const struct store_migration store_migrations[] = {\n")
 set(i 0)

@@ -23,6 +23,7 @@
 #include "gitinfo.h"
 #include "launch.h"
 #include "launch_hydra.h"
+#include "launch_spec.h"
 #include "launch_sweep.h"
 #include "mlopsd.h"
 #include "sbatch.h"
@@ -67,6 +68,7 @@ struct launch {
 	int64_t                      id;
 	char                        *job_dir, *code_dir, *stdout_path;
 	char                        *stderr_path, *script;
+	struct sbatch_env           *spec_env; /* the spec's project env */
 	struct strbuf                tar, patch;
 	char                        *slurm_id;
 	struct store_job            *dry_job;
@@ -179,6 +181,7 @@ launch_free(struct launch *L)
 	free(L->stdout_path);
 	free(L->stderr_path);
 	free(L->script);
+	free(L->spec_env);
 	strbuf_fini(&L->tar);
 	strbuf_fini(&L->patch);
 	free(L->slurm_id);
@@ -688,7 +691,8 @@ launch_record(struct launch *L, struct mlops_error *err)
 	L->stdout_path = xasprintf("%s/stdout.log", L->job_dir);
 	L->stderr_path = xasprintf("%s/stderr.log", L->job_dir);
 
-	sbatch_spec_apply_config(&spec, L->cc, L->pc);
+	free(L->spec_env);
+	launch_spec_apply_config(&spec, &L->spec_env, L->cc, L->pc);
 	spec.job_id        = L->id;
 	spec.instance      = L->d->d_instance;
 	spec.project       = L->proj->name;

@@ -3,13 +3,11 @@
  * GPU aggregation over whatever parsed), which must return 0 or a negative
  * code without crashing, leaking or reading out of bounds.
  *
- * Build by hand until CMake wires it (MLOPS_FUZZ):
- *   clang -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 \
- *     -fsanitize=fuzzer,address,undefined -Icommon/include -Iserver \
- *     tests/fuzz/fuzz_slurm_parse.c server/slurm_parse*.c \
- *     server/slurm_state.c server/slurm_gpus.c common/error.c \
- *     common/xmalloc.c common/strbuf.c -o fuzz_slurm_parse
- *   ./fuzz_slurm_parse tests/fuzz/corpora/slurm_parse
+ * CMake builds it as a libFuzzer binary with -DMLOPS_FUZZ=ON and clang:
+ *   CC=clang cmake -B build-fuzz -DMLOPS_FUZZ=ON && \
+ *     cmake --build build-fuzz --target fuzz_slurm_parse
+ *   build-fuzz/tests/fuzz_slurm_parse tests/fuzz/corpora/slurm_parse
+ * Every other build replays the corpus under ctest.
  */
 #include <stddef.h>
 #include <stdint.h>

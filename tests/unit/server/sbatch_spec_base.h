@@ -30,7 +30,7 @@ sb_base(void)
 	s.nodes             = 1;
 	s.gpus_per_node     = 1;
 	s.gpu_type          = "a100";
-	s.gpu_request_style = GPU_REQUEST_GRES;
+	s.gpu_request_style = SBATCH_GPU_GRES;
 	s.cpus_per_task     = 8;
 	s.mem               = "32G";
 	s.time_limit        = "04:00:00";

@@ -28,7 +28,7 @@
 #include <mlops/xmalloc.h>
 
 #include "sbatch.h"
-#include "shquote.h"
+#include <mlops/shquote.h>
 #include "sbatch_spec_base.h"
 #include "testutil.h"
 
@@ -99,7 +99,7 @@ test_golden_gpu_constraint(void **state)
 	struct sbatch_spec s = sb_base();
 
 	(void) state;
-	s.gpu_request_style = GPU_REQUEST_CONSTRAINT;
+	s.gpu_request_style = SBATCH_GPU_CONSTRAINT;
 	s.gpus_per_node     = 2;
 	s.gpu_type          = "h100";
 	sb_golden("gpu_constraint.sh", &s, NULL);
@@ -114,7 +114,7 @@ test_golden_gpu_untyped(void **state)
 	s.gpu_type = NULL;
 	s.mem      = NULL;
 	sb_golden("gpu_untyped.sh", &s, NULL);
-	s.gpu_request_style = GPU_REQUEST_CONSTRAINT; /* same directives */
+	s.gpu_request_style = SBATCH_GPU_CONSTRAINT; /* same directives */
 	sb_golden("gpu_untyped.sh", &s, NULL);
 }
 
@@ -178,7 +178,7 @@ test_golden_conda_env(void **state)
 static void
 test_golden_project_env(void **state)
 {
-	static const struct env_var env[] = {
+	static const struct sbatch_env env[] = {
 		{ "HF_HOME", "/data/hf cache" },
 		{ "WANDB_PROJECT", "vision" },
 		{ "TRICKY", "$(touch /tmp/x) 'q' \"d\"\nnext" },
@@ -415,47 +415,6 @@ test_render_invalid_spec(void **state)
 }
 
 /* ---- validation ---------------------------------------------------- */
-
-static void
-test_apply_config(void **state)
-{
-	char                 *setup[]    = { "module load x", NULL };
-	char                 *defaults[] = { "a=1", NULL };
-	struct env_var        env[]      = { { "K", "V" } };
-	struct cluster_config cc         = { 0 };
-	struct project_config pc         = { 0 };
-	struct sbatch_spec    s          = sb_base();
-
-	(void) state;
-	cc.gpu_request_style = GPU_REQUEST_CONSTRAINT;
-	cc.account           = "acct";
-	cc.qos               = "q";
-	cc.setup             = (struct strlist) { setup, 1 };
-	cc.conda_env         = "cluster-env";
-	pc.train_script      = "main.py";
-	pc.default_overrides = (struct strlist) { defaults, 1 };
-	pc.install_editable  = true;
-	pc.package_name      = "pkg";
-	pc.env               = env;
-	pc.n_env             = 1;
-	assert_string_equal(sbatch_conda_env(&cc, &pc), "cluster-env");
-	pc.conda_env = "project-env";
-	assert_string_equal(sbatch_conda_env(&cc, &pc), "project-env");
-	assert_null(sbatch_conda_env(NULL, NULL));
-	sbatch_spec_apply_config(&s, &cc, &pc);
-	assert_int_equal(s.gpu_request_style, GPU_REQUEST_CONSTRAINT);
-	assert_string_equal(s.account, "acct");
-	assert_string_equal(s.qos, "q");
-	assert_int_equal(s.setup.n, 1);
-	assert_string_equal(s.setup.v[0], "module load x");
-	assert_string_equal(s.conda_env, "project-env");
-	assert_string_equal(s.train_script, "main.py");
-	assert_int_equal(s.default_overrides.n, 1);
-	assert_true(s.install_editable);
-	assert_string_equal(s.package_name, "pkg");
-	assert_int_equal(s.n_env, 1);
-	assert_int_equal(sbatch_validate(&s, NULL), 0);
-}
 
 /* ---- running the script under bash --------------------------------- */
 
@@ -694,7 +653,7 @@ test_run_overrides_arrive_intact(void **state)
 	size_t            n = sb_hostile(hostile, r->pwned);
 	const char       *want[MAX_ARGS + 8];
 	const char *const defaults[] = { "trainer.devices=4", "x=$(touch y)" };
-	static const struct env_var env[]
+	static const struct sbatch_env env[]
 	    = { { "PROJ_VAR", "v $(touch pwned) 'q'\n2" } };
 	struct sbatch_spec s = sb_run_spec(r);
 	size_t             w = 0;
@@ -933,7 +892,6 @@ main(void)
 		cmocka_unit_test(test_template_file_renders_same),
 		cmocka_unit_test(test_template_errors),
 		cmocka_unit_test(test_render_invalid_spec),
-		cmocka_unit_test(test_apply_config),
 		cmocka_unit_test_setup_teardown(
 		    test_run_overrides_arrive_intact, sb_run_setup,
 		    sb_run_teardown),

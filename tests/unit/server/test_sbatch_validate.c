@@ -102,7 +102,7 @@ test_validate_resources(void **state)
 	SB_BAD("gpu_type", s->gpu_type = "a100:2");
 	SB_BAD("gpu_type", s->gpu_type = "");
 	SB_BAD("gpu_request_style",
-	    s->gpu_request_style = (enum gpu_request_style) 7);
+	    s->gpu_request_style = (enum sbatch_gpu_style) 7);
 	SB_BAD("cpus_per_task", s->cpus_per_task = 0);
 	SB_BAD("cpus_per_task", s->cpus_per_task = 1025);
 	SB_BAD("account", s->account = "ml lab");
@@ -183,12 +183,12 @@ test_parse_time(void **state)
 static void
 test_validate_environment(void **state)
 {
-	static const struct env_var bad_name[]  = { { "1X", "v" } };
-	static const struct env_var bad_dash[]  = { { "A-B", "v" } };
-	static const struct env_var bad_empty[] = { { "", "v" } };
-	static const struct env_var bad_null[]  = { { NULL, "v" } };
-	static const struct env_var bad_value[] = { { "A", NULL } };
-	static const struct env_var good[]
+	static const struct sbatch_env bad_name[]  = { { "1X", "v" } };
+	static const struct sbatch_env bad_dash[]  = { { "A-B", "v" } };
+	static const struct sbatch_env bad_empty[] = { { "", "v" } };
+	static const struct sbatch_env bad_null[]  = { { NULL, "v" } };
+	static const struct sbatch_env bad_value[] = { { "A", NULL } };
+	static const struct sbatch_env good[]
 	    = { { "_a1", "\n$(x)'\"" }, { "A", "" } };
 	static const char *const setup_null[] = { "module load x", NULL };
 

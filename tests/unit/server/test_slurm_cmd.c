@@ -16,7 +16,7 @@
 #include <mlops/error.h>
 #include <mlops/xmalloc.h>
 
-#include "shquote.h"
+#include <mlops/shquote.h>
 #include "slurm_cmd.h"
 
 /* Joins argv with single spaces, unquoted, for comparison. */

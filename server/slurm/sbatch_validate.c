@@ -295,8 +295,8 @@ sbatch_check_resources(const struct sbatch_spec *spec, struct mlops_error *err)
 		    "gpu_type: '%s' given for a job without GPUs",
 		    spec->gpu_type);
 	}
-	if (spec->gpu_request_style != GPU_REQUEST_GRES
-	    && spec->gpu_request_style != GPU_REQUEST_CONSTRAINT) {
+	if (spec->gpu_request_style != SBATCH_GPU_GRES
+	    && spec->gpu_request_style != SBATCH_GPU_CONSTRAINT) {
 		return mlops_error_set_field(err, MLOPS_EINVAL,
 		    "gpu_request_style", "gpu_request_style: unknown style %d",
 		    (int) spec->gpu_request_style);
@@ -343,7 +343,7 @@ sbatch_check_env(const struct sbatch_spec *spec, struct mlops_error *err)
 		    err, MLOPS_EINVAL, "env", "env: entries but no array");
 	}
 	for (size_t i = 0; i < spec->n_env; i++) {
-		const struct env_var *ev = &spec->env[i];
+		const struct sbatch_env *ev = &spec->env[i];
 
 		if (ev->name == NULL || !sbatch_is_env_name(ev->name)) {
 			return mlops_error_set_field(err, MLOPS_EINVAL, "env",

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include <mlops/error.h>
+#include <mlops/shquote.h>
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
 #include "sbatch.h"
-#include "shquote.h"
 
 enum sbatch_block {
 	SBATCH_BLOCK_DIRECTIVES,
@@ -111,38 +111,6 @@ sbatch_default_template(void)
 	return sbatch_template_text;
 }
 
-const char *
-sbatch_conda_env(
-    const struct cluster_config *cc, const struct project_config *pc)
-{
-	if (pc != NULL && pc->conda_env != NULL) {
-		return pc->conda_env;
-	}
-	return cc != NULL ? cc->conda_env : NULL;
-}
-
-void
-sbatch_spec_apply_config(struct sbatch_spec *spec,
-    const struct cluster_config *cc, const struct project_config *pc)
-{
-	if (cc != NULL) {
-		spec->gpu_request_style = cc->gpu_request_style;
-		spec->account           = cc->account;
-		spec->qos               = cc->qos;
-		spec->setup             = sbatch_list_of(&cc->setup);
-	}
-	if (pc != NULL) {
-		spec->train_script = pc->train_script;
-		spec->default_overrides
-		    = sbatch_list_of(&pc->default_overrides);
-		spec->install_editable = pc->install_editable;
-		spec->package_name     = pc->package_name;
-		spec->env              = pc->env;
-		spec->n_env            = pc->n_env;
-	}
-	spec->conda_env = sbatch_conda_env(cc, pc);
-}
-
 /* One `#SBATCH --opt=value` line. Values are validated before rendering;
  * this re-checks that nothing sbatch would misread gets through. */
 static int
@@ -176,7 +144,7 @@ sbatch_render_directives(
 	strbuf_printf(sb, "#SBATCH --ntasks-per-node=%d\n", tasks);
 	if (spec->gpus_per_node > 0) {
 		bool typed = spec->gpu_type != NULL
-		    && spec->gpu_request_style == GPU_REQUEST_GRES;
+		    && spec->gpu_request_style == SBATCH_GPU_GRES;
 
 		gres = typed ? xasprintf(
 		           "gpu:%s:%d", spec->gpu_type, spec->gpus_per_node)
@@ -185,7 +153,7 @@ sbatch_render_directives(
 			goto out;
 		}
 		if (spec->gpu_type != NULL
-		    && spec->gpu_request_style == GPU_REQUEST_CONSTRAINT
+		    && spec->gpu_request_style == SBATCH_GPU_CONSTRAINT
 		    && (rc = sbatch_directive(
 		            sb, "constraint", spec->gpu_type, err))
 		        < 0) {

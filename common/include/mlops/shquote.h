@@ -2,8 +2,8 @@
  * POSIX shell quoting: the one place where an argv becomes a command line
  * for a remote shell. Pure; safe on any thread.
  */
-#ifndef MLOPS_SERVER_SHQUOTE_H
-#define MLOPS_SERVER_SHQUOTE_H
+#ifndef MLOPS_COMMON_SHQUOTE_H
+#define MLOPS_COMMON_SHQUOTE_H
 
 #include <stdbool.h>
 

@@ -7,7 +7,7 @@
 
 #include <mlops/strbuf.h>
 
-#include "shquote.h"
+#include <mlops/shquote.h>
 
 static bool shquote_is_safe_char(unsigned char c);
 static bool shquote_is_name_char(unsigned char c, bool first);

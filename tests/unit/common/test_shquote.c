@@ -18,7 +18,7 @@
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
-#include "shquote.h"
+#include <mlops/shquote.h>
 #include "testutil.h"
 
 struct shq_fixture {

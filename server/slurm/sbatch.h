@@ -24,8 +24,6 @@
 #include <mlops/error.h>
 #include <mlops/strbuf.h>
 
-#include "config.h"
-
 /* Limits checked by sbatch_validate(). */
 #define SBATCH_MAX_NODES         1024
 #define SBATCH_MAX_GPUS_PER_NODE 64
@@ -33,6 +31,18 @@
 #define SBATCH_MAX_ARRAY_SIZE    10000
 #define SBATCH_MASTER_PORT_BASE  15000 /* MASTER_PORT = base + id % span */
 #define SBATCH_MASTER_PORT_SPAN  20000
+
+/* How GPUs are asked for (a cluster's gpu_request_style). */
+enum sbatch_gpu_style {
+	SBATCH_GPU_GRES       = 0, /* --gres=gpu:TYPE:N */
+	SBATCH_GPU_CONSTRAINT = 1, /* --gres=gpu:N --constraint=TYPE */
+};
+
+/* One exported environment variable of the project's env. */
+struct sbatch_env {
+	const char *name;
+	const char *value;
+};
 
 /* A borrowed list of strings (v[0..n-1]; each element non-NULL). */
 struct sbatch_list {
@@ -68,12 +78,12 @@ struct sbatch_spec {
 	const char *description; /* any text or NULL; only WANDB_NOTES */
 
 	/* resources (directive values: validated, never quoted) */
-	const char            *partition;     /* [A-Za-z0-9._-]+ */
-	int                    nodes;         /* 1..1024 */
-	int                    gpus_per_node; /* 0..64; 0: a CPU job */
-	const char            *gpu_type;      /* NULL: any GPU type */
-	enum gpu_request_style gpu_request_style;
-	int                    cpus_per_task; /* 1..1024 */
+	const char           *partition;     /* [A-Za-z0-9._-]+ */
+	int                   nodes;         /* 1..1024 */
+	int                   gpus_per_node; /* 0..64; 0: a CPU job */
+	const char           *gpu_type;      /* NULL: any GPU type */
+	enum sbatch_gpu_style gpu_request_style;
+	int                   cpus_per_task; /* 1..1024 */
 	const char *mem;        /* [0-9]+[KMGT]?, > 0; NULL: cluster default */
 	const char *time_limit; /* Slurm time (sbatch_parse_time()); NULL:
 	                           the partition's default */
@@ -81,10 +91,10 @@ struct sbatch_spec {
 	const char *qos;        /* NULL: none */
 
 	/* environment */
-	struct sbatch_list setup;     /* cluster setup lines, trusted */
-	const char        *conda_env; /* NULL: none; see sbatch_conda_env() */
-	const struct env_var *env;    /* project env: n_env name/value */
-	size_t                n_env;
+	struct sbatch_list       setup;     /* cluster setup lines, trusted */
+	const char              *conda_env; /* NULL: none */
+	const struct sbatch_env *env;       /* project env: n_env name/value */
+	size_t                   n_env;
 
 	/* where: absolute remote paths, [A-Za-z0-9._/+,@=~-] only */
 	const char *job_dir;     /* <workspace>/<project>/<id>-<short sha> */
@@ -101,33 +111,6 @@ struct sbatch_spec {
 	const char        *package_name;  /* NULL: no import check */
 	const struct sbatch_array *array; /* NULL: not an array job */
 };
-
-/** A struct strlist viewed as a borrowed struct sbatch_list. */
-static inline struct sbatch_list
-sbatch_list_of(const struct strlist *l)
-{
-	struct sbatch_list sl = { (const char *const *) l->v, l->n };
-
-	return sl;
-}
-
-/**
- * The conda env a job uses: the project's conda_env wins over the
- * cluster's; NULL when neither sets one. Borrowed from the arguments
- * (either may be NULL).
- */
-const char *sbatch_conda_env(
-    const struct cluster_config *cc, const struct project_config *pc);
-
-/**
- * Fills the fields of `spec` that come from configuration: from the
- * cluster gpu_request_style, account, qos and setup; from the project
- * train_script, default_overrides, install_editable, package_name and env;
- * conda_env from sbatch_conda_env(). Other fields are left as they are.
- * `spec` borrows from `cc` and `pc`, which must outlive it.
- */
-void sbatch_spec_apply_config(struct sbatch_spec *spec,
-    const struct cluster_config *cc, const struct project_config *pc);
 
 /**
  * Parses a Slurm time limit: `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`

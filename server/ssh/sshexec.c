@@ -17,7 +17,7 @@
 
 #include <mlops/xmalloc.h>
 
-#include "shquote.h"
+#include <mlops/shquote.h>
 #include "sshexec.h"
 
 #define SSHEXEC_MARKER_PREFIX  "mlops-marker-"

@@ -18,7 +18,7 @@
 #include "clusters.h"
 #include "events.h"
 #include "job_proto.h"
-#include "sshpool.h"
+#include "executor.h"
 #include "mlopsd.h"
 #include "listen.h"
 
@@ -128,11 +128,11 @@ Mlops__ClusterState
 events_cluster_state(int state)
 {
 	switch (state) {
-	case SSHPOOL_CONNECTING:
+	case EXEC_CONNECTING:
 		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_CONNECTING;
-	case SSHPOOL_CONNECTED:
+	case EXEC_CONNECTED:
 		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_CONNECTED;
-	case SSHPOOL_UNREACHABLE:
+	case EXEC_UNREACHABLE:
 		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_UNREACHABLE;
 	default:
 		return MLOPS__CLUSTER_STATE__CLUSTER_STATE_DISCONNECTED;
@@ -141,17 +141,17 @@ events_cluster_state(int state)
 
 void
 events_cluster(struct events *ev, const char *name,
-    const struct sshpool_status *st, const struct cluster_poll *poll)
+    const struct cluster_status *st, const struct cluster_poll *poll)
 {
 	Mlops__Event         e  = MLOPS__EVENT__INIT;
 	Mlops__ClusterEvent  ce = MLOPS__CLUSTER_EVENT__INIT;
 	Mlops__ClusterStatus cs = MLOPS__CLUSTER_STATUS__INIT;
 
 	cs.name            = (char *) name;
-	cs.state           = events_cluster_state(st->state);
+	cs.state           = events_cluster_state(st->conn.state);
 	cs.slurm_version   = (char *) st->slurm_version;
-	cs.last_contact_at = (int64_t) st->last_contact;
-	cs.last_error      = (char *) st->last_error;
+	cs.last_contact_at = (int64_t) st->conn.last_contact;
+	cs.last_error      = (char *) st->conn.last_error;
 	cs.last_poll_at    = poll->last_poll;
 	cs.last_poll_ok_at = poll->last_ok;
 	cs.last_poll_error = (char *) poll->error;
@@ -175,4 +175,25 @@ events_job(
 	e.body_case       = MLOPS__EVENT__BODY_JOB;
 	e.job             = &je;
 	events_publish(ev, &e);
+}
+
+static void
+events_notify_job(
+    struct mlopsd *d, const struct store_job *job, const char *previous)
+{
+	events_job(d->d_events, job, previous);
+}
+
+static void
+events_notify_cluster(struct mlopsd *d, const char *name,
+    const struct cluster_status *st, const struct cluster_poll *poll)
+{
+	events_cluster(d->d_events, name, st, poll);
+}
+
+void
+events_notify_init(struct mlopsd_notify *out)
+{
+	out->job     = events_notify_job;
+	out->cluster = events_notify_cluster;
 }

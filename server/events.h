@@ -33,14 +33,21 @@ void events_publish(struct events *ev, Mlops__Event *e);
 void events_project(
     struct events *ev, Mlops__ProjectChange change, const char *name);
 
-struct sshpool_status;
+struct cluster_status;
 struct cluster_poll;
-/** The wire state for an sshpool state. */
+/** The wire state for an executor state (enum exec_state). */
 Mlops__ClusterState events_cluster_state(int state);
+
+struct mlopsd_notify;
+/**
+ * Fills `out` with the publishers of job and cluster changes (through the
+ * daemon's d_events), for the core's d_notify.
+ */
+void events_notify_init(struct mlopsd_notify *out);
 
 /** Publishes a cluster's connection state and its poll record. */
 void events_cluster(struct events *ev, const char *name,
-    const struct sshpool_status *st, const struct cluster_poll *poll);
+    const struct cluster_status *st, const struct cluster_poll *poll);
 
 struct store_job;
 /** Publishes a job's new state (`previous` may be NULL). */

@@ -28,7 +28,7 @@ struct gpucache_waiter {
 
 struct gpucache {
 	const struct cluster_config *gc_cc;
-	struct sshpool              *gc_pool;
+	struct executor             *gc_ex;
 	pthread_mutex_t              gc_mtx;
 	struct gpu_row              *gc_rows;
 	size_t                       gc_n;
@@ -61,12 +61,12 @@ gpucache_view_fini(struct gpucache_view *v)
 }
 
 struct gpucache *
-gpucache_new(const struct cluster_config *cc, struct sshpool *pool)
+gpucache_new(const struct cluster_config *cc, struct executor *ex)
 {
 	struct gpucache *gc = xcalloc(1, sizeof(*gc));
 
-	gc->gc_cc   = cc;
-	gc->gc_pool = pool;
+	gc->gc_cc = cc;
+	gc->gc_ex = ex;
 	pthread_mutex_init(&gc->gc_mtx, NULL);
 	return gc;
 }
@@ -208,17 +208,17 @@ gpucache_finish(struct gpucache *gc, int rc, struct gpu_row *rows, size_t n,
 	}
 }
 
-static void gpucache_step(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err);
+static void gpucache_step(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err);
 
 /* Queues command `i` of the refresh (0 nodes, 1 partitions, 2 pending). */
 static void
 gpucache_run(struct gpucache *gc, int i)
 {
-	char              **argv = NULL;
-	struct mlops_error  err  = { 0 };
-	struct sshexec_opts opts;
-	int                 rc;
+	char             **argv = NULL;
+	struct mlops_error err  = { 0 };
+	struct exec_opts   opts;
+	int                rc;
 
 	switch (i) {
 	case 0:
@@ -231,11 +231,11 @@ gpucache_run(struct gpucache *gc, int i)
 		argv = slurm_cmd_pending_gpus();
 		break;
 	}
-	sshexec_opts_init(&opts);
+	exec_opts_init(&opts);
 	opts.timeout_ms = 30000;
 	opts.max_stdout = 8u << 20;
 	gc->gc_out[i]   = NULL; /* gpucache_step finds its step by this */
-	rc = sshpool_exec_async(gc->gc_pool, (const char *const *) argv, &opts,
+	rc = executor_run_async(gc->gc_ex, (const char *const *) argv, &opts,
 	    gpucache_step, gc, &err);
 	slurm_argv_free(argv);
 	if (rc < 0) {
@@ -244,8 +244,8 @@ gpucache_run(struct gpucache *gc, int i)
 }
 
 static void
-gpucache_step(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err)
+gpucache_step(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct gpucache   *gc   = arg;
 	struct mlops_error perr = { 0 };

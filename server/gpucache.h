@@ -1,6 +1,6 @@
 /*
  * A cluster's GPU availability, cached for gpu_cache_ttl seconds. Reads go
- * to the cache; a refresh runs three Slurm commands on the cluster's SSH
+ * to the cache; a refresh runs three Slurm commands on the cluster's
  * worker (nodes, partitions, pending jobs) and aggregates them with
  * slurm_gpus. The monitor thread refreshes a cache in the background while
  * clients keep asking for it. Any thread may call these functions.
@@ -15,7 +15,7 @@
 #include <mlops/error.h>
 
 #include "config.h"
-#include "sshpool.h"
+#include "executor.h"
 
 struct gpucache;
 
@@ -41,10 +41,10 @@ struct gpucache_view {
 
 void gpucache_view_fini(struct gpucache_view *v);
 
-/** A cache for cluster `cc` fed through `pool` (both borrowed). */
+/** A cache for cluster `cc` fed through `ex` (both borrowed). */
 struct gpucache *gpucache_new(
-    const struct cluster_config *cc, struct sshpool *pool);
-/** Frees the cache; its pool must be stopped first (no refresh runs). */
+    const struct cluster_config *cc, struct executor *ex);
+/** Frees the cache; its executor must be stopped first (no refresh runs). */
 void gpucache_free(struct gpucache *gc);
 
 /** Remembers that a client is watching (keeps the cache warm). */
@@ -62,7 +62,7 @@ typedef void (*gpucache_cb)(void *arg, struct gpucache_view *view);
 /**
  * Reads the cache. When it holds a result (fresh, or stale while a
  * refresh runs), `cb` runs at once on this thread. When it has never
- * been filled, `cb` runs once the first refresh completes, on the pool's
+ * been filled, `cb` runs once the first refresh completes, on the executor's
  * worker. Either way exactly once.
  */
 void gpucache_get(struct gpucache *gc, gpucache_cb cb, void *arg);

@@ -19,18 +19,18 @@
 
 #include "clusters.h"
 #include "config.h"
-#include "events.h"
 #include "gitinfo.h"
 #include "launch.h"
+#include "jobs.h"
 #include "launch_hydra.h"
 #include "launch_spec.h"
 #include "launch_sweep.h"
 #include "mlopsd.h"
 #include "sbatch.h"
 #include "slurm_cmd.h"
+#include "slurm_gpus.h"
 #include "slurm_parse.h"
-#include "sshexec.h"
-#include "sshpool.h"
+#include "executor.h"
 #include "store_sweeps.h"
 
 #define LAUNCH_MAX_INFLIGHT 256
@@ -60,7 +60,7 @@ struct launch {
 	int    max_parallel; /* the array's %K; 0: no limit */
 	/* worked out on the way */
 	const struct cluster_config *cc;
-	struct sshpool              *pool;
+	struct executor             *ex;
 	struct store                *st;
 	struct store_project        *proj;
 	struct gitinfo              *gi;
@@ -199,34 +199,33 @@ launch_dup(const char *s)
 
 /* Runs one command on the worker's live session. */
 static int
-launch_exec(struct launch *L, ssh_session s, const char *const *argv,
-    struct sshexec_result *res, struct mlops_error *err)
+launch_exec(struct exec_session *s, const char *const *argv,
+    struct exec_result *res, struct mlops_error *err)
 {
-	struct sshexec_opts opts;
+	struct exec_opts opts;
 
-	sshexec_opts_init(&opts);
-	opts.timeout_ms  = 300000;
-	opts.max_stdout  = 1u << 20;
-	opts.login_shell = L->cc->use_login_shell;
-	return sshexec_run(res, s, argv, &opts, err);
+	exec_opts_init(&opts);
+	opts.timeout_ms = 300000;
+	opts.max_stdout = 1u << 20;
+	return exec_run(s, res, argv, &opts, err);
 }
 
 /* Runs a command that must succeed; its stderr becomes the error. */
 static int
-launch_must(struct launch *L, ssh_session s, const char *const *argv,
-    const char *what, struct mlops_error *err)
+launch_must(struct exec_session *s, const char *const *argv, const char *what,
+    struct mlops_error *err)
 {
-	struct sshexec_result res = { 0 };
-	int                   rc;
+	struct exec_result res = { 0 };
+	int                rc;
 
-	if ((rc = launch_exec(L, s, argv, &res, err)) < 0) {
+	if ((rc = launch_exec(s, argv, &res, err)) < 0) {
 		return rc;
 	}
 	if (res.exit_status != 0) {
 		rc = mlops_error_set(err, MLOPS_ESLURM, "%s failed: %s", what,
 		    res.stderr_len ? res.stderr_buf : "(no message)");
 	}
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	return rc;
 }
 
@@ -236,17 +235,18 @@ launch_must(struct launch *L, ssh_session s, const char *const *argv,
  * the worker.
  */
 static int
-launch_check_cluster(struct launch *L, ssh_session s, struct mlops_error *err)
+launch_check_cluster(
+    struct launch *L, struct exec_session *s, struct mlops_error *err)
 {
 	char                        **pa = slurm_cmd_partitions(), **na = NULL;
-	struct sshexec_result         pr = { 0 }, nr = { 0 };
+	struct exec_result            pr = { 0 }, nr = { 0 };
 	struct slurm_partitions       sp   = { 0 };
 	struct slurm_nodes            sn   = { 0 };
 	const struct slurm_partition *part = NULL;
 	bool type_found                    = L->gpus == 0 || !L->gpu_type;
 	int  rc;
 
-	if ((rc = launch_exec(L, s, (const char *const *) pa, &pr, err)) < 0) {
+	if ((rc = launch_exec(s, (const char *const *) pa, &pr, err)) < 0) {
 		goto out;
 	}
 	if (pr.exit_status != 0) {
@@ -288,9 +288,11 @@ launch_check_cluster(struct launch *L, ssh_session s, struct mlops_error *err)
 		}
 	}
 	if (L->gpus > 0) {
+		char **types = NULL;
+		size_t nt;
+
 		na = slurm_cmd_nodes();
-		if ((rc = launch_exec(
-		         L, s, (const char *const *) na, &nr, err))
+		if ((rc = launch_exec(s, (const char *const *) na, &nr, err))
 		    < 0) {
 			goto out;
 		}
@@ -301,29 +303,12 @@ launch_check_cluster(struct launch *L, ssh_session s, struct mlops_error *err)
 		if ((rc = slurm_parse_nodes(&sn, nr.stdout_buf, err)) < 0) {
 			goto out;
 		}
-		bool any_gpu = false;
-		for (size_t i = 0; i < sn.n; i++) {
-			const struct slurm_node *n  = &sn.v[i];
-			bool                     in = false;
-
-			for (size_t k = 0; k < n->n_partitions; k++) {
-				in = in
-				    || strcmp(n->partitions[k], L->partition)
-				        == 0;
-			}
-			for (size_t g = 0; in && g < n->n_gres; g++) {
-				if (strcmp(n->gres[g].name, "gpu") != 0) {
-					continue;
-				}
-				any_gpu = true;
-				if (L->gpu_type
-				    && strcmp(n->gres[g].type, L->gpu_type)
-				        == 0) {
-					type_found = true;
-				}
-			}
+		nt = slurm_gpus_types(&types, &sn, L->partition);
+		for (size_t k = 0; k < nt && !type_found; k++) {
+			type_found = strcmp(types[k], L->gpu_type) == 0;
 		}
-		if (!any_gpu) {
+		slurm_gpus_types_free(types, nt);
+		if (nt == 0) {
 			rc = mlops_error_set_field(err, MLOPS_EINVAL, "gpus",
 			    "gpus: partition '%s' of %s has no GPUs",
 			    L->partition, L->cc->name);
@@ -340,8 +325,8 @@ launch_check_cluster(struct launch *L, ssh_session s, struct mlops_error *err)
 out:
 	slurm_nodes_fini(&sn);
 	slurm_partitions_fini(&sp);
-	sshexec_result_fini(&pr);
-	sshexec_result_fini(&nr);
+	exec_result_fini(&pr);
+	exec_result_fini(&nr);
 	slurm_argv_free(pa);
 	slurm_argv_free(na);
 	return rc;
@@ -349,15 +334,13 @@ out:
 
 /* Step 1 on the worker: cluster checks only (before anything is stored). */
 static int
-launch_remote_check(
-    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
+launch_remote_check(struct exec_session *s, void *arg, struct mlops_error *err)
 {
 	struct launch        *L = arg;
-	struct sshpool_status st;
+	struct cluster_status st;
 	int                   rc;
 
-	(void) sftp;
-	sshpool_status(L->pool, &st);
+	clusters_status(L->d->d_clusters, L->cc->name, &st);
 	if ((rc = slurm_cmd_check_version(
 	         st.slurm_major, st.slurm_minor, st.slurm_version, err))
 	    < 0) {
@@ -366,31 +349,26 @@ launch_remote_check(
 	if ((rc = launch_check_cluster(L, s, err)) < 0 || L->sw == NULL) {
 		return rc;
 	}
-	return launch_sweep_check_limit(L->sw, L->d->d_launcher->l_limits,
-	    L->cc->name, s, L->cc->use_login_shell, err);
+	return launch_sweep_check_limit(
+	    L->sw, L->d->d_launcher->l_limits, L->cc->name, s, err);
 }
 
 /* Step 2 on the worker: code, script, sbatch. */
 static int
 launch_remote_submit(
-    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
+    struct exec_session *s, void *arg, struct mlops_error *err)
 {
-	struct launch        *L    = arg;
-	char                 *tarp = NULL, *patchp = NULL, *scriptp = NULL;
-	char                **sb  = NULL;
-	struct sshexec_result res = { 0 };
-	struct slurm_submit   sub = { 0 };
-	int                   rc;
+	struct launch      *L    = arg;
+	char               *tarp = NULL, *patchp = NULL, *scriptp = NULL;
+	char              **sb  = NULL;
+	struct exec_result  res = { 0 };
+	struct slurm_submit sub = { 0 };
+	int                 rc;
 
-	if (sftp == NULL) {
-		return mlops_error_set(err, MLOPS_EUNREACHABLE,
-		    "%s has no SFTP subsystem: cannot upload the code",
-		    L->cc->name);
-	}
 	tarp    = xasprintf("%s/code.tar", L->job_dir);
 	patchp  = xasprintf("%s/uncommitted.patch", L->job_dir);
 	scriptp = xasprintf("%s/job.sbatch", L->job_dir);
-	if ((rc = sshexec_sftp_mkdir_p(sftp, L->code_dir, 0755, err)) < 0) {
+	if ((rc = exec_mkdir_p(s, L->code_dir, 0755, err)) < 0) {
 		goto out;
 	}
 	if (L->tar.len > 0) {
@@ -398,13 +376,12 @@ launch_remote_submit(
 		    = { "tar", "-xf", tarp, "-C", L->code_dir, NULL };
 		const char *rm[] = { "rm", "-f", tarp, NULL };
 
-		if ((rc = sshexec_sftp_write_file(
-		         s, sftp, tarp, L->tar.buf, L->tar.len, 0600, err))
+		if ((rc = exec_write_file(
+		         s, tarp, L->tar.buf, L->tar.len, 0600, err))
 		        < 0
-		    || (rc = launch_must(
-		            L, s, untar, "unpacking the code", err))
+		    || (rc = launch_must(s, untar, "unpacking the code", err))
 		        < 0
-		    || (rc = launch_must(L, s, rm, "removing code.tar", err))
+		    || (rc = launch_must(s, rm, "removing code.tar", err))
 		        < 0) {
 			goto out;
 		}
@@ -417,8 +394,8 @@ launch_remote_submit(
 		const char *co[] = { "git", "-C", L->code_dir, "checkout",
 			"--quiet", "--detach", L->gi->head_sha, NULL };
 
-		if ((rc = launch_must(L, s, clone, "git clone", err)) < 0
-		    || (rc = launch_must(L, s, co, "git checkout", err)) < 0) {
+		if ((rc = launch_must(s, clone, "git clone", err)) < 0
+		    || (rc = launch_must(s, co, "git checkout", err)) < 0) {
 			goto out;
 		}
 	}
@@ -426,22 +403,22 @@ launch_remote_submit(
 		const char *apply[] = { "git", "-C", L->code_dir, "apply",
 			"--whitespace=nowarn", patchp, NULL };
 
-		if ((rc = sshexec_sftp_write_file(s, sftp, patchp,
-		         L->patch.buf, L->patch.len, 0600, err))
+		if ((rc = exec_write_file(
+		         s, patchp, L->patch.buf, L->patch.len, 0600, err))
 		        < 0
-		    || (rc = launch_must(L, s, apply,
-		            "applying the uncommitted changes", err))
+		    || (rc = launch_must(
+		            s, apply, "applying the uncommitted changes", err))
 		        < 0) {
 			goto out;
 		}
 	}
-	if ((rc = sshexec_sftp_write_file(
-	         s, sftp, scriptp, L->script, strlen(L->script), 0644, err))
+	if ((rc = exec_write_file(
+	         s, scriptp, L->script, strlen(L->script), 0644, err))
 	    < 0) {
 		goto out;
 	}
 	if ((rc = slurm_cmd_sbatch(&sb, scriptp, err)) < 0
-	    || (rc = launch_exec(L, s, (const char *const *) sb, &res, err))
+	    || (rc = launch_exec(s, (const char *const *) sb, &res, err))
 	        < 0) {
 		goto out;
 	}
@@ -460,7 +437,7 @@ launch_remote_submit(
 	L->slurm_id = xstrdup(sub.job_id);
 out:
 	slurm_submit_fini(&sub);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	slurm_argv_free(sb);
 	free(tarp);
 	free(patchp);
@@ -527,7 +504,7 @@ launch_prepare(struct launch *L, struct mlops_error *err)
 		    L->cluster ? "no such cluster in clusters.yaml"
 		               : "a cluster is required");
 	}
-	L->pool = clusters_pool(L->d->d_clusters, L->cc->name);
+	L->ex = clusters_exec(L->d->d_clusters, L->cc->name);
 	if (L->partition != NULL && L->cc->allowed_partitions.n > 0
 	    && !strlist_contains(&L->cc->allowed_partitions, L->partition)) {
 		return mlops_error_set_field(err, MLOPS_EINVAL, "partition",
@@ -790,7 +767,8 @@ launch_sweep_outcome(struct launch *L, int rc, struct mlops_error *err)
 	}
 	if (store_sweep_tasks(&L->tasks, &L->n_tasks, L->st, sid, &e2) == 0) {
 		for (size_t i = 0; i < L->n_tasks; i++) {
-			events_job(L->d->d_events, L->tasks[i], "SUBMITTING");
+			jobs_publish(
+			    L->d, L->st, L->tasks[i]->id, "SUBMITTING");
 		}
 	}
 	return rc == 0 ? 0 : L->id;
@@ -804,20 +782,19 @@ launch_main(void *arg)
 	struct mlops_error err      = { 0 };
 	struct store_job  *job      = NULL;
 	int64_t            recorded = 0;
-	bool               changed;
 	int                rc;
 
 	if ((rc = store_open(&L->st, L->d->d_db_path, &err)) < 0
 	    || (rc = launch_prepare(L, &err)) < 0) {
 		goto done;
 	}
-	if (L->pool == NULL) {
+	if (L->ex == NULL) {
 		rc = mlops_error_set_field(&err, MLOPS_ENOTFOUND, "cluster",
 		    "cluster: %s is not running", L->cc->name);
 		goto done;
 	}
 	/* Nothing is stored before the cluster agreed with the request. */
-	if ((rc = sshpool_call(L->pool, launch_remote_check, L, &err)) < 0
+	if ((rc = executor_call(L->ex, launch_remote_check, L, &err)) < 0
 	    || (rc = launch_record(L, &err)) < 0) {
 		goto done;
 	}
@@ -834,13 +811,13 @@ launch_main(void *arg)
 	log_info("job %lld: submitting to %s", (long long) L->id, L->cc->name);
 	rc = launch_pack(L, &err);
 	if (rc == 0) {
-		rc = sshpool_call(L->pool, launch_remote_submit, L, &err);
+		rc = executor_call(L->ex, launch_remote_submit, L, &err);
 	}
 	if (L->sw != NULL) {
 		recorded = launch_sweep_outcome(L, rc, &err);
 	} else if (rc == 0) {
-		rc = store_job_set_submitted(
-		    L->st, L->id, L->slurm_id, (int64_t) time(NULL), &err);
+		rc = jobs_set_submitted(L->d, L->st, L->id, L->slurm_id,
+		    (int64_t) time(NULL), &err);
 		log_info("job %lld: Slurm job %s on %s", (long long) L->id,
 		    L->slurm_id, L->cc->name);
 	} else {
@@ -848,21 +825,18 @@ launch_main(void *arg)
 
 		log_warn("job %lld: submission failed: %s", (long long) L->id,
 		    err.msg);
-		store_job_set_submit_failed(L->st, L->id, err.msg, &e2);
+		jobs_set_submit_failed(L->d, L->st, L->id, err.msg, &e2);
 		recorded = L->id;
 	}
 	launcher_mark(lr, L->id, false);
 	if (L->sw != NULL) {
 		launcher_mark(lr, -launch_sweep_id(L->sw), false);
-		store_job_get(&job, L->st, L->id, NULL);
-	} else if (store_job_get(&job, L->st, L->id, NULL) == 0) {
-		events_job(L->d->d_events, job, "SUBMITTING");
 	}
+	store_job_get(&job, L->st, L->id, NULL);
 	if (rc < 0) {
 		store_job_free(job);
 		job = NULL;
 	}
-	(void) changed;
 done:
 	L->cb(L->arg, rc, job, rc == 0 ? L->tasks : NULL,
 	    rc == 0 ? L->n_tasks : 0, recorded, &err);

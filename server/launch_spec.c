@@ -27,15 +27,14 @@ launch_spec_conda_env(
 }
 
 void
-launch_spec_apply_config(struct sbatch_spec *spec,
-    struct sbatch_env **env_out, const struct cluster_config *cc,
-    const struct project_config *pc)
+launch_spec_apply_config(struct sbatch_spec *spec, struct sbatch_env **env_out,
+    const struct cluster_config *cc, const struct project_config *pc)
 {
 	struct sbatch_env *env = NULL;
 
 	if (cc != NULL) {
-		spec->gpu_request_style = cc->gpu_request_style
-		        == GPU_REQUEST_CONSTRAINT
+		spec->gpu_request_style
+		    = cc->gpu_request_style == GPU_REQUEST_CONSTRAINT
 		    ? SBATCH_GPU_CONSTRAINT
 		    : SBATCH_GPU_GRES;
 		spec->account = cc->account;

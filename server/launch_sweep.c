@@ -1,7 +1,7 @@
 /*
  * A sweep launch's own steps (see launch_sweep.h). Runs on the launch
  * thread, except launch_sweep_check_limit(), which runs on the cluster's
- * SSH worker; the MaxArraySize cache is shared by all launches under its
+ * executor worker; the MaxArraySize cache is shared by all launches under its
  * own mutex.
  */
 #include <pthread.h>
@@ -20,7 +20,7 @@
 #include "sbatch.h"
 #include "slurm_array.h"
 #include "slurm_parse.h"
-#include "sshexec.h"
+#include "executor.h"
 #include "store_sweeps.h"
 
 /* A cluster's MaxArraySize is read again after this long. */
@@ -233,22 +233,21 @@ launch_sweep_validate(
 
 int
 launch_sweep_check_limit(struct launch_sweep *sw,
-    struct launch_sweep_limits *lim, const char *cluster, ssh_session s,
-    bool login_shell, struct mlops_error *err)
+    struct launch_sweep_limits *lim, const char *cluster,
+    struct exec_session *s, struct mlops_error *err)
 {
 	static const char *const argv[]
 	    = { "scontrol", "show", "config", NULL };
-	struct sshexec_result res = { 0 };
-	struct sshexec_opts   opts;
-	long                  max = launch_sweep_limit_get(lim, cluster);
-	int                   rc;
+	struct exec_result res = { 0 };
+	struct exec_opts   opts;
+	long               max = launch_sweep_limit_get(lim, cluster);
+	int                rc;
 
 	if (max == 0) {
-		sshexec_opts_init(&opts);
-		opts.timeout_ms  = 60000;
-		opts.max_stdout  = 1u << 20;
-		opts.login_shell = login_shell;
-		if ((rc = sshexec_run(&res, s, argv, &opts, err)) < 0) {
+		exec_opts_init(&opts);
+		opts.timeout_ms = 60000;
+		opts.max_stdout = 1u << 20;
+		if ((rc = exec_run(s, &res, argv, &opts, err)) < 0) {
 			return rc;
 		}
 		if (res.exit_status != 0) {
@@ -257,7 +256,7 @@ launch_sweep_check_limit(struct launch_sweep *sw,
 			rc = slurm_array_parse_max_size(
 			    &max, res.stdout_buf, err);
 		}
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 		if (rc < 0) {
 			return rc;
 		}

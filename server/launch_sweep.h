@@ -13,10 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <libssh/libssh.h>
-
 #include <mlops/error.h>
 
+#include "executor.h"
 #include "store.h"
 
 struct launch_hydra;
@@ -55,8 +54,8 @@ int launch_sweep_validate(
  * MLOPS_EINVAL (field "sweep", naming the limit), or the command's error.
  */
 int launch_sweep_check_limit(struct launch_sweep *sw,
-    struct launch_sweep_limits *lim, const char *cluster, ssh_session s,
-    bool login_shell, struct mlops_error *err);
+    struct launch_sweep_limits *lim, const char *cluster,
+    struct exec_session *s, struct mlops_error *err);
 
 /**
  * In the caller's open transaction: inserts the sweep (project, cluster

@@ -1,6 +1,6 @@
 /*
  * Shared job log readers and the W&B run URL scan. Entries (one per job
- * and stream) live under lr_mtx. SFTP reads run as sshpool_call_async()
+ * and stream) live under lr_mtx. File reads run as executor_call_async()
  * work on the job's cluster worker; the scan state of an entry is only
  * changed by that work, so one worker thread at a time, in order. URLs
  * found are written through a store connection per cluster, opened and
@@ -16,11 +16,9 @@
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
-#include "events.h"
 #include "logread.h"
 #include "mlopsd.h"
-#include "sshexec.h"
-#include "sshpool.h"
+#include "executor.h"
 #include "store.h"
 #include "wandb_scan.h"
 
@@ -34,13 +32,13 @@ struct logread_waiter {
 };
 
 struct logread_entry {
-	int64_t         e_job;
-	int             e_stream;
-	char           *e_path;
-	char           *e_cluster;
-	struct sshpool *e_pool;
-	uint64_t        e_used; /* lr_tick of the last use */
-	unsigned        e_refs; /* work in flight pointing here */
+	int64_t          e_job;
+	int              e_stream;
+	char            *e_path;
+	char            *e_cluster;
+	struct executor *e_ex;
+	uint64_t         e_used; /* lr_tick of the last use */
+	unsigned         e_refs; /* work in flight pointing here */
 
 	/* The shared reader. */
 	bool                   e_reading; /* a read is in flight */
@@ -152,7 +150,8 @@ logread_free(struct logread *lr)
 	for (e = lr->lr_entries; e != NULL; e = en) {
 		en = e->e_next;
 		if (e->e_refs > 0 || e->e_waiters != NULL) {
-			/* A pool that did not stop in time still holds it. */
+			/* An executor that did not stop in time still holds
+			 * it. */
 			log_warn("logs: job %lld: a read is still in flight",
 			    (long long) e->e_job);
 			continue;
@@ -288,7 +287,7 @@ logread_evict(struct logread *lr)
 /* The entry of (job, stream), created when new. Under lr_mtx. */
 static struct logread_entry *
 logread_entry(struct logread *lr, const struct logread_job *job, int stream,
-    struct sshpool *pool)
+    struct executor *ex)
 {
 	struct logread_entry *e;
 
@@ -304,7 +303,7 @@ logread_entry(struct logread *lr, const struct logread_job *job, int stream,
 		e->e_stream  = stream;
 		e->e_path    = xstrdup(job->path);
 		e->e_cluster = xstrdup(job->cluster);
-		e->e_pool    = pool;
+		e->e_ex      = ex;
 		wandb_scan_init(&e->e_scan);
 		e->e_next      = lr->lr_entries;
 		lr->lr_entries = e;
@@ -432,7 +431,7 @@ logread_read(struct logread *lr, const struct logread_job *job,
     enum logread_stream stream, int64_t offset, uint32_t max, logread_cb cb,
     void *arg, struct mlops_error *err)
 {
-	struct sshpool        *pool;
+	struct executor       *ex;
 	struct logread_entry  *e;
 	struct logread_waiter *wt, **pp;
 	struct logread_work   *w       = NULL;
@@ -450,15 +449,15 @@ logread_read(struct logread *lr, const struct logread_job *job,
 	if (max > LOGREAD_MAX_BYTES) {
 		max = LOGREAD_MAX_BYTES;
 	}
-	pool = clusters_pool(lr->lr_d->d_clusters, job->cluster);
-	if (pool == NULL) {
+	ex = clusters_exec(lr->lr_d->d_clusters, job->cluster);
+	if (ex == NULL) {
 		return mlops_error_set(err, MLOPS_ENOTFOUND,
 		    "cluster %s is no longer configured", job->cluster);
 	}
 	pthread_mutex_lock(&lr->lr_mtx);
 	lr->lr_stats.requests++;
 	logread_expire(lr, logread_now_ms());
-	e = logread_entry(lr, job, (int) stream, pool);
+	e = logread_entry(lr, job, (int) stream, ex);
 	if (logread_cached(e, offset, max, &skip, &len)) {
 		lr->lr_stats.shared++;
 		logread_answer(&answers, e, cb, arg, offset, skip, len);
@@ -543,7 +542,7 @@ logread_store_url(
 	}
 	if (j->wandb_url != NULL && strcmp(j->wandb_url, url) == 0) {
 		log_info("job %lld: W&B run %s", (long long) id, url);
-		events_job(lr->lr_d->d_events, j, NULL);
+		mlopsd_notify_job(lr->lr_d, j, NULL);
 	}
 out:
 	if (err.code != 0) {
@@ -556,11 +555,10 @@ out:
 /* Reads [offset, offset + max) into `out`; ENOTFOUND is *missing. */
 static int
 logread_range_read(struct strbuf *out, uint64_t *size, bool *missing,
-    sftp_session sftp, const char *path, uint64_t offset, size_t max,
+    struct exec_session *s, const char *path, uint64_t offset, size_t max,
     struct mlops_error *err)
 {
-	int rc
-	    = sshexec_sftp_read_range(out, size, sftp, path, offset, max, err);
+	int rc = exec_read_range(s, out, size, path, offset, max, err);
 
 	if (rc == MLOPS_ENOTFOUND) {
 		*missing = true;
@@ -576,7 +574,7 @@ logread_range_read(struct strbuf *out, uint64_t *size, bool *missing,
  */
 static int
 logread_scan(
-    struct logread_work *w, sftp_session sftp, struct mlops_error *err)
+    struct logread_work *w, struct exec_session *s, struct mlops_error *err)
 {
 	struct logread       *lr = w->lw_lr;
 	struct logread_entry *e  = w->lw_e;
@@ -598,7 +596,7 @@ logread_scan(
 		goto out;
 	}
 	if (!w->lw_read) {
-		rc = sshexec_sftp_stat_size(&size, sftp, w->lw_path, err);
+		rc = exec_stat_size(s, &size, w->lw_path, err);
 		if (rc == MLOPS_ENOTFOUND) {
 			mlops_error_clear(err);
 			rc = 0;
@@ -614,8 +612,8 @@ logread_scan(
 		wandb_scan_init(ws);
 	}
 	if (!head && !(w->lw_read && w->lw_data_off == 0)) {
-		rc = logread_range_read(&sb, &size, &missing, sftp, w->lw_path,
-		    0, LOGREAD_HEAD_BYTES, err);
+		rc = logread_range_read(&sb, &size, &missing, s, w->lw_path, 0,
+		    LOGREAD_HEAD_BYTES, err);
 		if (rc < 0 || missing) {
 			goto out;
 		}
@@ -659,7 +657,7 @@ logread_scan(
 			if (want > LOGREAD_MAX_BYTES) {
 				want = LOGREAD_MAX_BYTES;
 			}
-			rc = logread_range_read(&sb, &size, &missing, sftp,
+			rc = logread_range_read(&sb, &size, &missing, s,
 			    w->lw_path, mark, want, err);
 			if (rc < 0 || missing || sb.len == 0) {
 				break;
@@ -692,24 +690,17 @@ out:
 
 /* The work itself (worker thread). */
 static int
-logread_fn(
-    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
+logread_fn(struct exec_session *s, void *arg, struct mlops_error *err)
 {
 	struct logread_work *w = arg;
 	uint64_t             off;
 	int                  rc;
 
-	(void) s;
-	if (sftp == NULL) {
-		return mlops_error_set(err, MLOPS_ERROR,
-		    "the cluster offers no SFTP: logs cannot be read");
-	}
 	if (w->lw_read) {
 		if (w->lw_offset < 0) {
 			uint64_t size = 0;
 
-			rc = sshexec_sftp_stat_size(
-			    &size, sftp, w->lw_path, err);
+			rc = exec_stat_size(s, &size, w->lw_path, err);
 			if (rc == MLOPS_ENOTFOUND) {
 				mlops_error_clear(err);
 				w->lw_missing = true;
@@ -723,14 +714,14 @@ logread_fn(
 			off = (uint64_t) w->lw_offset;
 		}
 		rc = logread_range_read(&w->lw_data, &w->lw_size,
-		    &w->lw_missing, sftp, w->lw_path, off, w->lw_max, err);
+		    &w->lw_missing, s, w->lw_path, off, w->lw_max, err);
 		if (rc < 0) {
 			return rc;
 		}
 		w->lw_data_off = off;
 	}
 	/* A failed scan never fails the read it rode on. */
-	if ((rc = logread_scan(w, sftp, err)) < 0 && w->lw_read) {
+	if ((rc = logread_scan(w, s, err)) < 0 && w->lw_read) {
 		log_debug("logs: job %lld: W&B scan: %s",
 		    (long long) w->lw_job, err->msg);
 		mlops_error_clear(err);
@@ -742,8 +733,8 @@ logread_fn(
 static int
 logread_post(struct logread_work *w, struct mlops_error *err)
 {
-	return sshpool_call_async(
-	    w->lw_e->e_pool, logread_fn, logread_done, w, err);
+	return executor_call_async(
+	    w->lw_e->e_ex, logread_fn, logread_done, w, err);
 }
 
 /* Completion of a reader read: answers the waiters it covers. */
@@ -846,7 +837,7 @@ logread_done(void *arg, int rc, const struct mlops_error *err)
 
 static void
 logread_hook_stream(struct logread *lr, const struct store_job *job,
-    int stream, const char *path, struct sshpool *pool)
+    int stream, const char *path, struct executor *ex)
 {
 	struct logread_job    lj = { 0 };
 	struct logread_entry *e;
@@ -859,7 +850,7 @@ logread_hook_stream(struct logread *lr, const struct store_job *job,
 	lj.path     = path;
 	lj.terminal = job->terminal;
 	pthread_mutex_lock(&lr->lr_mtx);
-	e = logread_entry(lr, &lj, stream, pool);
+	e = logread_entry(lr, &lj, stream, ex);
 	if (!e->e_done && !e->e_hook_busy
 	    && (job->terminal ? !e->e_hook_end : !e->e_head)) {
 		w              = logread_work_new(lr, e);
@@ -878,7 +869,7 @@ logread_hook_stream(struct logread *lr, const struct store_job *job,
 void
 logread_job_changed(struct mlopsd *d, const struct store_job *job)
 {
-	struct sshpool *pool;
+	struct executor *ex;
 
 	if (d == NULL || d->d_logread == NULL || job == NULL
 	    || job->wandb_url != NULL || job->stdout_path == NULL
@@ -888,14 +879,14 @@ logread_job_changed(struct mlopsd *d, const struct store_job *job)
 	if (!job->terminal && strcmp(job->state, "RUNNING") != 0) {
 		return;
 	}
-	if ((pool = clusters_pool(d->d_clusters, job->cluster)) == NULL) {
+	if ((ex = clusters_exec(d->d_clusters, job->cluster)) == NULL) {
 		return;
 	}
 	logread_hook_stream(
-	    d->d_logread, job, LOGREAD_STDOUT, job->stdout_path, pool);
+	    d->d_logread, job, LOGREAD_STDOUT, job->stdout_path, ex);
 	if (job->stderr_path != NULL
 	    && strcmp(job->stderr_path, job->stdout_path) != 0) {
 		logread_hook_stream(
-		    d->d_logread, job, LOGREAD_STDERR, job->stderr_path, pool);
+		    d->d_logread, job, LOGREAD_STDERR, job->stderr_path, ex);
 	}
 }

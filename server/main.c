@@ -32,6 +32,7 @@
 #include "mlopsd.h"
 #include "poller.h"
 #include "rpc.h"
+#include "ssh_executor.h"
 #include "store.h"
 #include "store_meta.h"
 
@@ -175,6 +176,15 @@ main_abspath(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
+/* Every cluster's executor: its SSH pool, with the daemon's tunables. */
+static int
+mlopsd_ssh_exec_new(struct executor **out, const struct cluster_config *cc,
+    exec_call_fn on_connect, void *on_connect_arg, void *arg,
+    struct mlops_error *err)
+{
+	return ssh_executor_new(out, cc, arg, on_connect, on_connect_arg, err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -194,16 +204,17 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mlopsd      d          = { 0 };
-	struct mlops_error err        = { 0 };
-	struct store      *st         = NULL;
-	enum log_level     level      = LOG_LEVEL_INFO;
-	int                foreground = 0, check = 0, ready_fd = -1, c, sig;
-	int               *lock_fds        = NULL;
-	int                status          = 0;
-	unsigned           reconnect_max_s = 0;
-	sigset_t           set;
-	char              *end;
+	struct mlopsd       d = { 0 };
+	struct sshpool_opts ssh_opts;
+	struct mlops_error  err        = { 0 };
+	struct store       *st         = NULL;
+	enum log_level      level      = LOG_LEVEL_INFO;
+	int                 foreground = 0, check = 0, ready_fd = -1, c, sig;
+	int                *lock_fds        = NULL;
+	int                 status          = 0;
+	unsigned            reconnect_max_s = 0;
+	sigset_t            set;
+	char               *end;
 
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
@@ -350,15 +361,16 @@ main(int argc, char **argv)
 
 	d.d_listeners = listen_set_new();
 	d.d_logread   = logread_new(&d);
-	sshpool_opts_init(&d.d_ssh_opts);
+	sshpool_opts_init(&ssh_opts);
 	if (reconnect_max_s != 0) {
-		d.d_ssh_opts.backoff_max_ms = reconnect_max_s * 1000;
-		if (d.d_ssh_opts.backoff_initial_ms
-		    > d.d_ssh_opts.backoff_max_ms) {
-			d.d_ssh_opts.backoff_initial_ms
-			    = d.d_ssh_opts.backoff_max_ms;
+		ssh_opts.backoff_max_ms = reconnect_max_s * 1000;
+		if (ssh_opts.backoff_initial_ms > ssh_opts.backoff_max_ms) {
+			ssh_opts.backoff_initial_ms = ssh_opts.backoff_max_ms;
 		}
 	}
+	d.d_exec_new = mlopsd_ssh_exec_new;
+	d.d_exec_arg = &ssh_opts;
+	events_notify_init(&d.d_notify);
 	if (gitinfo_global_init(&err) < 0
 	    || store_open(&st, d.d_db_path, &err) < 0
 	    || store_instance_id(&d.d_instance, st, &err) < 0

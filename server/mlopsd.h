@@ -1,7 +1,9 @@
 /*
  * The daemon's one root context, passed explicitly to every subsystem (no
  * globals). Built by main.c, which starts the subsystems in order and stops
- * them in reverse.
+ * them in reverse. The cluster core reaches clusters only through the
+ * executors d_exec_new makes, and tells the layers above of changes only
+ * through d_notify: it never calls them.
  */
 #ifndef MLOPS_SERVER_MLOPSD_H
 #define MLOPS_SERVER_MLOPSD_H
@@ -9,8 +11,34 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <mlops/error.h>
+
 #include "config.h"
-#include "sshpool.h"
+#include "executor.h"
+
+struct mlopsd;
+struct store_job;
+struct cluster_status;
+struct cluster_poll;
+
+/* How the core tells the layers above (events to clients) of changes.
+ * Either may be NULL. Called on whatever thread made the change. */
+struct mlopsd_notify {
+	/* A job's row changed; `previous` is its state before, or NULL. */
+	void (*job)(struct mlopsd *d, const struct store_job *job,
+	    const char *previous);
+	/* A cluster's connection or poll record changed. */
+	void (*cluster)(struct mlopsd *d, const char *name,
+	    const struct cluster_status *st, const struct cluster_poll *poll);
+};
+
+/*
+ * Makes the executor of one cluster (the daemon's: its SSH pool), with
+ * `on_connect` to run on each new connection. `arg` is d_exec_arg.
+ */
+typedef int (*mlopsd_exec_new_fn)(struct executor **out,
+    const struct cluster_config *cc, exec_call_fn on_connect,
+    void *on_connect_arg, void *arg, struct mlops_error *err);
 
 struct rpc;
 struct events;
@@ -39,7 +67,9 @@ struct mlopsd {
 	/* Read-only after startup: any thread may read it without a lock. */
 	struct mlops_config *d_cfg;
 
-	struct sshpool_opts d_ssh_opts; /* for every cluster's pool */
+	mlopsd_exec_new_fn   d_exec_new; /* every cluster's executor */
+	void                *d_exec_arg;
+	struct mlopsd_notify d_notify;
 
 	struct listen_set *d_listeners; /* every nng listener, for the guard */
 	struct clusters   *d_clusters;
@@ -53,5 +83,23 @@ struct mlopsd {
 	int64_t d_started_at; /* unix seconds */
 	pid_t   d_pid;
 };
+
+static inline void
+mlopsd_notify_job(
+    struct mlopsd *d, const struct store_job *job, const char *previous)
+{
+	if (d->d_notify.job != NULL) {
+		d->d_notify.job(d, job, previous);
+	}
+}
+
+static inline void
+mlopsd_notify_cluster(struct mlopsd *d, const char *name,
+    const struct cluster_status *st, const struct cluster_poll *poll)
+{
+	if (d->d_notify.cluster != NULL) {
+		d->d_notify.cluster(d, name, st, poll);
+	}
+}
 
 #endif

@@ -16,9 +16,8 @@
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
-#include "events.h"
+#include "jobs.h"
 #include "launch.h"
-#include "logread.h"
 #include "mlopsd.h"
 #include "poller.h"
 #include "sbatch.h"
@@ -43,7 +42,7 @@ enum poll_step {
 struct poll_cluster {
 	struct poller               *pc_p;
 	const struct cluster_config *pc_cc;
-	struct sshpool              *pc_pool;
+	struct executor             *pc_ex;
 	struct store                *pc_st;
 	/* under p_mtx */
 	bool                pc_busy;
@@ -156,39 +155,13 @@ static void
 poller_apply(
     struct poll_cluster *pc, const struct slurm_job *r, const char *slurm_id)
 {
-	struct store_job_update u       = { 0 };
-	struct mlops_error      err     = { 0 };
-	struct store_job       *job     = NULL;
-	int64_t                 id      = 0;
-	bool                    changed = false;
+	struct mlops_error err = { 0 };
 
-	if (r->state < 0) {
-		log_warn("cluster %s: job %s has a state Mission Control does "
-		         "not know: %s",
-		    pc->pc_cc->name, r->job_id, r->state_raw);
-		return;
-	}
-	u.cluster      = pc->pc_cc->name;
-	u.slurm_job_id = slurm_id;
-	u.state        = job_state_name((enum job_state) r->state);
-	u.reason       = r->reason;
-	u.exit_code    = r->exit_code;
-	u.node_list    = r->node_list;
-	u.started_at   = r->start_time;
-	/* squeue gives a live job its projected end: not an end yet. */
-	u.ended_at
-	    = job_state_terminal((enum job_state) r->state) ? r->end_time : 0;
-	u.elapsed_s = r->elapsed_s;
-	if (store_job_update(pc->pc_st, &u, &id, &changed, &err) < 0) {
+	if (jobs_apply(
+	        pc->pc_p->p_d, pc->pc_st, pc->pc_cc->name, r, slurm_id, &err)
+	    < 0) {
 		log_warn("cluster %s: job %s: %s", pc->pc_cc->name, r->job_id,
 		    err.msg);
-		return;
-	}
-	if (changed && store_job_get(&job, pc->pc_st, id, NULL) == 0) {
-		events_job(pc->pc_p->p_d->d_events, job, NULL);
-		/* Once running and once ended: look for the WandB run URL. */
-		logread_job_changed(pc->pc_p->p_d, job);
-		store_job_free(job);
 	}
 }
 
@@ -300,7 +273,7 @@ poller_adopt_sweep(
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		events_job(pc->pc_p->p_d->d_events, v[i], "SUBMITTING");
+		jobs_publish(pc->pc_p->p_d, pc->pc_st, v[i]->id, "SUBMITTING");
 	}
 	store_job_list_free(v, n);
 }
@@ -333,7 +306,7 @@ poller_adopt(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 			         "a restart",
 			    (long long) pc->pc_subm[k]->id, pc->pc_cc->name,
 			    r->job_id);
-			if (store_job_set_submitted(pc->pc_st,
+			if (jobs_set_submitted(pc->pc_p->p_d, pc->pc_st,
 			        pc->pc_subm[k]->id, r->job_id, r->submit_time,
 			        &err)
 			    == 0) {
@@ -350,21 +323,16 @@ poller_give_up(struct poll_cluster *pc)
 	int64_t now = (int64_t) time(NULL);
 
 	for (size_t k = 0; k < pc->pc_n_subm; k++) {
-		struct store_job *j = pc->pc_subm[k], *after = NULL;
+		struct store_job *j = pc->pc_subm[k];
 
 		if (pc->pc_subm_seen[k]
 		    || now - j->created_at < POLLER_RECONCILE_GRACE_S) {
 			continue;
 		}
-		store_job_set_submit_failed(pc->pc_st, j->id,
+		jobs_set_submit_failed(pc->pc_p->p_d, pc->pc_st, j->id,
 		    "the daemon stopped before sbatch answered, and Slurm "
 		    "has no job of that name: it was never submitted",
 		    NULL);
-		if (store_job_get(&after, pc->pc_st, j->id, NULL) == 0) {
-			events_job(
-			    pc->pc_p->p_d->d_events, after, "SUBMITTING");
-			store_job_free(after);
-		}
 	}
 }
 
@@ -377,11 +345,9 @@ static void
 poller_lost(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 {
 	for (size_t k = 0; k < pc->pc_n_active; k++) {
-		struct store_job *after   = NULL;
-		bool              changed = false;
-		bool              dropped = false;
-		char              array_id[32];
-		long              task;
+		bool dropped = false;
+		char array_id[32];
+		long task;
 
 		if (pc->pc_seen[k]) {
 			continue;
@@ -390,22 +356,13 @@ poller_lost(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 		    && slurm_array_task_split(pc->pc_active[k]->slurm_job_id,
 		        array_id, sizeof(array_id), &task)
 		    && slurm_array_listed(jobs, array_id);
-		if (store_job_set_state(pc->pc_st, pc->pc_active[k]->id,
-		        dropped ? "CANCELLED" : "LOST",
-		        dropped ? "cancelled before it started: Slurm "
-		                  "dropped it from its array"
-		                : "Slurm no longer knows the job and no "
-		                  "accounting record says how it ended",
-		        &changed, NULL)
-		        == 0
-		    && changed
-		    && store_job_get(
-		           &after, pc->pc_st, pc->pc_active[k]->id, NULL)
-		        == 0) {
-			events_job(pc->pc_p->p_d->d_events, after, NULL);
-			logread_job_changed(pc->pc_p->p_d, after);
-			store_job_free(after);
-		}
+		jobs_set_state(pc->pc_p->p_d, pc->pc_st, pc->pc_active[k]->id,
+		    dropped ? JOB_STATE_CANCELLED : JOB_STATE_LOST,
+		    dropped ? "cancelled before it started: Slurm dropped it "
+		              "from its array"
+		            : "Slurm no longer knows the job and no "
+		              "accounting record says how it ended",
+		    NULL);
 	}
 }
 
@@ -442,8 +399,8 @@ poller_finish(struct poll_cluster *pc)
 }
 
 static void
-poller_done(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err)
+poller_done(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct poll_cluster *pc      = arg;
 	struct slurm_jobs    jobs    = { 0 };
@@ -532,12 +489,12 @@ poller_done(void *arg, int rc, struct sshexec_result *res,
 static void
 poller_next(struct poll_cluster *pc)
 {
-	char              **argv = NULL;
-	const char        **v    = NULL;
-	size_t              n    = 0;
-	struct mlops_error  err  = { 0 };
-	struct sshexec_opts opts;
-	int                 rc = 0;
+	char             **argv = NULL;
+	const char       **v    = NULL;
+	size_t             n    = 0;
+	struct mlops_error err  = { 0 };
+	struct exec_opts   opts;
+	int                rc = 0;
 
 	for (;;) {
 		switch (pc->pc_step) {
@@ -610,11 +567,11 @@ poller_next(struct poll_cluster *pc)
 		poller_finish(pc);
 		return;
 	}
-	sshexec_opts_init(&opts);
+	exec_opts_init(&opts);
 	opts.timeout_ms = 60000;
 	opts.max_stdout = 32u << 20;
 	pc->pc_cmds++;
-	if (sshpool_exec_async(pc->pc_pool, (const char *const *) argv, &opts,
+	if (executor_run_async(pc->pc_ex, (const char *const *) argv, &opts,
 	        poller_done, pc, &err)
 	    < 0) {
 		poller_fail(pc, err.msg);
@@ -731,9 +688,9 @@ poller_start(struct poller **out, struct mlopsd *d, struct mlops_error *err)
 	for (size_t i = 0; i < p->p_n; i++) {
 		struct poll_cluster *pc = &p->p_v[i];
 
-		pc->pc_p    = p;
-		pc->pc_cc   = &d->d_cfg->clusters[i];
-		pc->pc_pool = clusters_pool(d->d_clusters, pc->pc_cc->name);
+		pc->pc_p  = p;
+		pc->pc_cc = &d->d_cfg->clusters[i];
+		pc->pc_ex = clusters_exec(d->d_clusters, pc->pc_cc->name);
 		if ((rc = store_open(&pc->pc_st, d->d_db_path, err)) < 0) {
 			p->p_stop = true; /* no thread to join */
 			poller_stop(p);
@@ -766,7 +723,7 @@ poller_stop(struct poller *p)
 		pthread_join(p->p_thread, NULL);
 		pthread_mutex_lock(&p->p_mtx);
 	}
-	/* Cycles in flight end when their pool answers or stops. */
+	/* Cycles in flight end when their executor answers or stops. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 70;
 	while (p->p_inflight > 0

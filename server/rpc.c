@@ -89,6 +89,17 @@ rpc_call_strdup(struct rpc_call *call, const char *s)
 	return rpc_call_keep(call, xstrdup(s ? s : ""));
 }
 
+char **
+rpc_call_strv(struct rpc_call *call, char *const *v, size_t n)
+{
+	char **out = rpc_call_alloc(call, (n ? n : 1) * sizeof(*out));
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] = rpc_call_strdup(call, v[i]);
+	}
+	return out;
+}
+
 void *
 rpc_call_init_msg(struct rpc_call *call, size_t size, const void *init)
 {

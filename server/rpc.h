@@ -74,6 +74,8 @@ struct store  *rpc_call_store(struct rpc_call *call);
 void *rpc_call_alloc(struct rpc_call *call, size_t size);
 /** A copy freed after the reply is sent; NULL maps to "". */
 char *rpc_call_strdup(struct rpc_call *call, const char *s);
+/** Copies of v[0..n) and the array, freed after the reply is sent. */
+char **rpc_call_strv(struct rpc_call *call, char *const *v, size_t n);
 /** Hands ownership of a malloc'd pointer to the call. Returns `p`. */
 void *rpc_call_keep(struct rpc_call *call, void *p);
 /**

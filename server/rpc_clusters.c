@@ -8,6 +8,7 @@
 
 #include <mlops/xmalloc.h>
 
+#include "cluster_info.h"
 #include "clusters.h"
 #include "config.h"
 #include "gpucache.h"
@@ -15,7 +16,6 @@
 #include "rpc_handlers.h"
 #include "slurm_cmd.h"
 #include "slurm_parse.h"
-#include "sshpool.h"
 
 /* protobuf-c string fields are `char *` but only read when packing. */
 static char *
@@ -105,17 +105,19 @@ rpc_trust_main(void *arg)
 	char                     *fp = NULL, *type = NULL;
 	int                       known = 0, rc;
 
+	struct executor *ex = clusters_exec(t->cs, t->cc->name);
+
 	if (t->fingerprint != NULL) {
-		rc = sshpool_trust_hostkey(t->cc, t->fingerprint, &err);
+		rc = executor_trust_hostkey(ex, t->fingerprint, &err);
 		if (rc == 0) {
 			/* The worker retries at once with the new key. */
-			sshpool_kick(clusters_pool(t->cs, t->cc->name));
+			executor_kick(ex);
 		}
 	} else {
 		rc = 0;
 	}
 	if (rc == 0) {
-		rc = sshpool_fetch_hostkey(&fp, &type, &known, t->cc, &err);
+		rc = executor_fetch_hostkey(ex, &fp, &type, &known, &err);
 	}
 	if (rc == 0) {
 		Mlops__Response *resp = rpc_call_response(t->call);
@@ -310,125 +312,39 @@ RPC_HANDLER(rpc_cluster_gpus)
 	return RPC_PENDING;
 }
 
-/*
- * cluster_check: on the cluster's worker, read the verified host key of
- * the live session, then partitions and nodes; reply from the done
- * callback. Nothing here blocks an nng thread.
- */
-struct rpc_check {
-	struct rpc_call             *call;
-	const struct cluster_config *cc;
-	struct sshpool              *pool;
-	Mlops__ClusterCheckReply    *reply;
-};
-
-static int
-rpc_check_run(struct rpc_check *k, ssh_session s, const char *const *argv,
-    char **out, struct mlops_error *err)
-{
-	struct sshexec_result res = { 0 };
-	struct sshexec_opts   opts;
-	int                   rc;
-
-	sshexec_opts_init(&opts);
-	opts.timeout_ms  = 30000;
-	opts.max_stdout  = 8u << 20;
-	opts.login_shell = k->cc->use_login_shell;
-	if ((rc = sshexec_run(&res, s, argv, &opts, err)) < 0) {
-		return rc;
-	}
-	if (res.exit_status != 0) {
-		rc = slurm_parse_error(res.stderr_buf, err);
-		if (rc == 0) {
-			rc = mlops_error_set(err, MLOPS_ESLURM, "%s exited %d",
-			    argv[0], res.exit_status);
-		}
-	} else {
-		*out           = res.stdout_buf;
-		res.stdout_buf = NULL;
-	}
-	sshexec_result_fini(&res);
-	return rc;
-}
-
-/* Appends `type` to a set of strings kept in the call's arena. */
+/* cluster_check: the core reads the cluster; this converts the answer. */
 static void
-rpc_check_add_type(
-    struct rpc_call *call, char ***v, size_t *n, const char *type)
+rpc_check_done(void *arg, int rc, struct cluster_info *info,
+    const struct mlops_error *err)
 {
-	for (size_t i = 0; i < *n; i++) {
-		if (strcmp((*v)[i], type) == 0) {
-			return;
-		}
-	}
-	char **nv = rpc_call_alloc(call, (*n + 1) * sizeof(char *));
-	if (*n > 0) {
-		memcpy(nv, *v, *n * sizeof(char *));
-	}
-	nv[(*n)++] = rpc_call_strdup(call, type);
-	*v         = nv;
-}
+	struct rpc_call          *call = arg;
+	Mlops__ClusterCheckReply *r;
 
-static int
-rpc_check_fn(
-    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
-{
-	struct rpc_check         *k     = arg;
-	struct rpc_call          *call  = k->call;
-	Mlops__ClusterCheckReply *r     = k->reply;
-	char                    **pa    = slurm_cmd_partitions();
-	char                    **na    = slurm_cmd_nodes();
-	char                     *ptext = NULL, *ntext = NULL;
-	struct slurm_partitions   sp = { 0 };
-	struct slurm_nodes        sn = { 0 };
-	struct sshpool_status     st;
-	ssh_key                   key  = NULL;
-	unsigned char            *hash = NULL;
-	size_t                    hlen = 0;
-	int                       rc;
-
-	(void) sftp;
-	if (ssh_get_server_publickey(s, &key) == SSH_OK
-	    && ssh_get_publickey_hash(
-	           key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen)
-	        == 0) {
-		char *fp = ssh_get_fingerprint_hash(
-		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-
-		r->host_key_fingerprint = rpc_call_strdup(call, fp);
-		ssh_string_free_char(fp);
-		ssh_clean_pubkey_hash(&hash);
+	if (rc < 0) {
+		rpc_call_complete(call, rc, err);
+		return;
 	}
-	ssh_key_free(key);
-	if ((rc = rpc_check_run(k, s, (const char *const *) pa, &ptext, err))
-	        < 0
-	    || (rc = rpc_check_run(
-	            k, s, (const char *const *) na, &ntext, err))
-	        < 0
-	    || (rc = slurm_parse_partitions(&sp, ptext, err)) < 0
-	    || (rc = slurm_parse_nodes(&sn, ntext, err)) < 0) {
-		goto out;
-	}
-	sshpool_status(k->pool, &st);
-	if ((rc = slurm_cmd_check_version(
-	         st.slurm_major, st.slurm_minor, st.slurm_version, err))
-	    < 0) {
-		goto out;
-	}
-	r->slurm_version = rpc_call_strdup(call, st.slurm_version);
-	if (!slurm_cmd_version_tested(st.slurm_major, st.slurm_minor)) {
+	r = RPC_ALLOC(
+	    call, Mlops__ClusterCheckReply, MLOPS__CLUSTER_CHECK_REPLY__INIT);
+	r->name          = rpc_call_strdup(call, info->name);
+	r->slurm_version = rpc_call_strdup(call, info->status.slurm_version);
+	r->host_key_fingerprint
+	    = rpc_call_strdup(call, info->status.conn.host_key);
+	if (!info->version_tested) {
 		r->slurm_version_note
 		    = "not a version Mission Control is "
 		      "tested with (" SLURM_CMD_TESTED_VERSIONS
 		      "); see docs/slurm-versions.md";
 	}
-	r->nodes        = (int32_t) sn.n;
-	r->checked_at   = (int64_t) time(NULL);
-	r->n_partitions = sp.n;
-	r->partitions
-	    = rpc_call_alloc(call, (sp.n ? sp.n : 1) * sizeof(*r->partitions));
-	for (size_t i = 0; i < sp.n; i++) {
-		const struct slurm_partition *p = &sp.v[i];
+	r->nodes       = (int32_t) info->nodes.n;
+	r->checked_at  = info->checked_at;
+	r->n_gpu_types = info->n_gpu_types;
+	r->gpu_types = rpc_call_strv(call, info->gpu_types, info->n_gpu_types);
+	r->n_partitions = info->parts.n;
+	r->partitions   = rpc_call_alloc(call,
+	      (info->parts.n ? info->parts.n : 1) * sizeof(*r->partitions));
+	for (size_t i = 0; i < info->parts.n; i++) {
+		const struct slurm_partition *p = &info->parts.v[i];
 		Mlops__Partition             *m = RPC_ALLOC(
 		                call, Mlops__Partition, MLOPS__PARTITION__INIT);
 
@@ -444,55 +360,21 @@ rpc_check_fn(
 		m->total_nodes  = (int32_t) p->total_nodes;
 		m->total_cpus   = (int32_t) p->total_cpus;
 		m->nodes        = rpc_call_strdup(call, p->nodes);
-		/* GPU types of the nodes in this partition. */
-		for (size_t j = 0; j < sn.n; j++) {
-			const struct slurm_node *nd = &sn.v[j];
-			bool                     in = false;
-
-			for (size_t q = 0; q < nd->n_partitions; q++) {
-				in = in
-				    || strcmp(nd->partitions[q], p->name) == 0;
-			}
-			for (size_t g = 0; in && g < nd->n_gres; g++) {
-				if (strcmp(nd->gres[g].name, "gpu") == 0) {
-					rpc_check_add_type(call, &m->gpu_types,
-					    &m->n_gpu_types, nd->gres[g].type);
-					rpc_check_add_type(call, &r->gpu_types,
-					    &r->n_gpu_types, nd->gres[g].type);
-				}
-			}
-		}
+		m->n_gpu_types  = info->n_part_gpu_types[i];
+		m->gpu_types    = rpc_call_strv(
+		       call, info->part_gpu_types[i], info->n_part_gpu_types[i]);
 		r->partitions[i] = m;
 	}
-out:
-	slurm_nodes_fini(&sn);
-	slurm_partitions_fini(&sp);
-	free(ptext);
-	free(ntext);
-	slurm_argv_free(pa);
-	slurm_argv_free(na);
-	return rc;
-}
-
-static void
-rpc_check_done(void *arg, int rc, const struct mlops_error *err)
-{
-	struct rpc_check *k = arg;
-
-	if (rc == 0) {
-		Mlops__Response *resp = rpc_call_response(k->call);
-
-		resp->body_case     = MLOPS__RESPONSE__BODY_CLUSTER_CHECK;
-		resp->cluster_check = k->reply;
-	}
-	rpc_call_complete(k->call, rc, err);
-	free(k);
+	cluster_info_free(info);
+	rpc_call_response(call)->body_case
+	    = MLOPS__RESPONSE__BODY_CLUSTER_CHECK;
+	rpc_call_response(call)->cluster_check = r;
+	rpc_call_complete(call, 0, NULL);
 }
 
 RPC_HANDLER(rpc_cluster_check)
 {
 	const struct cluster_config *cc;
-	struct rpc_check            *k;
 	int                          rc;
 
 	if ((cc = rpc_cluster_find(call,
@@ -500,17 +382,9 @@ RPC_HANDLER(rpc_cluster_check)
 	    == NULL) {
 		return err->code;
 	}
-	k        = xcalloc(1, sizeof(*k));
-	k->call  = call;
-	k->cc    = cc;
-	k->pool  = clusters_pool(rpc_call_daemon(call)->d_clusters, cc->name);
-	k->reply = RPC_ALLOC(
-	    call, Mlops__ClusterCheckReply, MLOPS__CLUSTER_CHECK_REPLY__INIT);
-	k->reply->name = rpc_call_strdup(call, cc->name);
-	if ((rc = sshpool_call_async(
-	         k->pool, rpc_check_fn, rpc_check_done, k, err))
+	if ((rc = cluster_info_fetch(
+	         rpc_call_daemon(call), cc->name, rpc_check_done, call, err))
 	    < 0) {
-		free(k);
 		return rc;
 	}
 	return RPC_PENDING;

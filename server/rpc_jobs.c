@@ -10,17 +10,11 @@
 #include <mlops/job_state.h>
 #include <mlops/xmalloc.h>
 
-#include "clusters.h"
-#include "events.h"
+#include "job_ops.h"
 #include "job_proto.h"
 #include "launch.h"
 #include "mlopsd.h"
-#include "poller.h"
 #include "rpc_handlers.h"
-#include "slurm_array.h"
-#include "slurm_cmd.h"
-#include "slurm_parse.h"
-#include "sshpool.h"
 #include "store.h"
 #include "store_sweeps.h"
 
@@ -242,28 +236,20 @@ struct rpc_start {
 };
 
 static void
-rpc_start_done(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err)
+rpc_start_done(void *arg, int64_t expected)
 {
-	struct rpc_start   *s    = arg;
-	struct slurm_starts st   = { 0 };
-	Mlops__Response    *resp = rpc_call_response(s->call);
+	struct rpc_start *s = arg;
 
-	(void) err;
-	if (rc == 0 && res->exit_status == 0
-	    && slurm_parse_start(&st, res->stdout_buf, 0, NULL) == 0
-	    && st.n > 0 && st.v[0].start_time > 0) {
+	if (expected > 0) {
 		char      buf[32];
 		struct tm tm;
-		time_t    t = (time_t) st.v[0].start_time;
+		time_t    t = (time_t) expected;
 
 		gmtime_r(&t, &tm);
 		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		s->job->expected_start = rpc_call_strdup(s->call, buf);
 	}
-	slurm_starts_fini(&st);
 	/* Without an estimate the job is still worth showing. */
-	(void) resp;
 	rpc_call_complete(s->call, 0, NULL);
 	free(s);
 }
@@ -293,8 +279,6 @@ RPC_HANDLER(rpc_job_show)
 {
 	struct store_job    *j = NULL;
 	Mlops__JobShowReply *r;
-	struct sshpool      *pool;
-	char               **argv = NULL;
 	int                  rc;
 
 	if (req->job_show == NULL || req->job_show->id <= 0) {
@@ -318,21 +302,14 @@ RPC_HANDLER(rpc_job_show)
 	r->job          = rpc_job(call, j, true);
 	resp->body_case = MLOPS__RESPONSE__BODY_JOB_SHOW;
 	resp->job_show  = r;
-	pool = clusters_pool(rpc_call_daemon(call)->d_clusters, j->cluster);
-	if (pool != NULL && j->slurm_job_id != NULL
-	    && strcmp(j->state, "PENDING") == 0
-	    && slurm_cmd_start(&argv, j->slurm_job_id, NULL) == 0) {
-		struct rpc_start   *s = xcalloc(1, sizeof(*s));
-		struct sshexec_opts opts;
+	if (j->slurm_job_id != NULL && strcmp(j->state, "PENDING") == 0) {
+		struct rpc_start *s = xcalloc(1, sizeof(*s));
 
 		s->call = call;
 		s->job  = r->job;
-		sshexec_opts_init(&opts);
-		opts.timeout_ms = 15000;
-		rc = sshpool_exec_async(pool, (const char *const *) argv,
-		    &opts, rpc_start_done, s, NULL);
-		slurm_argv_free(argv);
-		if (rc == 0) {
+		if (job_ops_expected_start(rpc_call_daemon(call), j->cluster,
+		        j->slurm_job_id, rpc_start_done, s, NULL)
+		    == 0) {
 			return RPC_PENDING;
 		}
 		free(s);
@@ -345,150 +322,42 @@ RPC_HANDLER(rpc_job_show)
 
 struct rpc_cancel {
 	struct rpc_call *call;
-	struct mlopsd   *d;
-	struct sshpool  *pool;
-	struct store    *st;
 	int64_t          id;
-	int64_t          sweep_id; /* a whole sweep: slurm_id is the array */
+	int64_t          sweep_id; /* a whole sweep: the reply lists tasks */
 	char            *cluster, *slurm_id;
-	int              step; /* 0 scancel, 1 squeue */
 };
 
+/* The core is done: the reply is the job (and tasks) as stored now. */
 static void
-rpc_cancel_reply(struct rpc_cancel *c, int rc, const struct mlops_error *err)
+rpc_cancel_done(void *arg, int rc, const struct mlops_error *err)
 {
-	struct store_job *j = NULL;
+	struct rpc_cancel *c  = arg;
+	struct store      *st = rpc_call_store(c->call);
+	struct store_job  *j  = NULL;
+	struct mlops_error e  = { 0 };
 
-	if (rc == 0
-	    && (rc = store_job_get(
-	            &j, c->st, c->id, (struct mlops_error *) err))
-	        == 0) {
+	if (rc == 0 && (rc = store_job_get(&j, st, c->id, &e)) < 0) {
+		err = &e;
+	}
+	if (rc == 0) {
 		Mlops__Response    *resp = rpc_call_response(c->call);
 		Mlops__CancelReply *r    = RPC_ALLOC(
 		       c->call, Mlops__CancelReply, MLOPS__CANCEL_REPLY__INIT);
-
 		struct store_job **v = NULL;
 		size_t             n = 0;
 
 		r->job = rpc_job(c->call, j, false);
 		if (c->sweep_id != 0
-		    && store_sweep_tasks(&v, &n, c->st, c->sweep_id, NULL)
-		        == 0) {
+		    && store_sweep_tasks(&v, &n, st, c->sweep_id, NULL) == 0) {
 			r->tasks = rpc_jobs_of(c->call, v, n, &r->n_tasks);
 		}
 		resp->body_case = MLOPS__RESPONSE__BODY_CANCEL;
 		resp->cancel    = r;
 	}
 	rpc_call_complete(c->call, rc, err);
-	poller_kick(c->d->d_poller, c->cluster);
 	free(c->cluster);
 	free(c->slurm_id);
 	free(c);
-}
-
-/* Records a task Slurm dropped from its array on scancel as CANCELLED. */
-static void
-rpc_cancel_dropped(struct rpc_cancel *c)
-{
-	struct store_job *j       = NULL;
-	bool              changed = false;
-
-	if (store_job_set_state(c->st, c->id, "CANCELLED",
-	        "cancelled before it started: Slurm dropped it from its "
-	        "array",
-	        &changed, NULL)
-	        == 0
-	    && changed && store_job_get(&j, c->st, c->id, NULL) == 0) {
-		events_job(c->d->d_events, j, NULL);
-		store_job_free(j);
-	}
-}
-
-static void
-rpc_cancel_done(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err)
-{
-	struct rpc_cancel *c    = arg;
-	struct mlops_error e    = { 0 };
-	char             **argv = NULL;
-	const char        *ids[1];
-
-	if (rc < 0) {
-		rpc_cancel_reply(c, rc, err);
-		return;
-	}
-	if (res->exit_status != 0 && c->step == 0) {
-		rc = slurm_parse_error(res->stderr_buf, &e);
-		rpc_cancel_reply(c, rc, &e);
-		return;
-	}
-	if (c->step == 0) {
-		/* Read the state back from Slurm itself, not a guess. */
-		struct sshexec_opts opts;
-
-		c->step = 1;
-		ids[0]  = c->slurm_id;
-		sshexec_opts_init(&opts);
-		opts.timeout_ms = 30000;
-		if (slurm_cmd_poll(&argv, ids, 1, &e) == 0
-		    && sshpool_exec_async(c->pool, (const char *const *) argv,
-		           &opts, rpc_cancel_done, c, &e)
-		        == 0) {
-			slurm_argv_free(argv);
-			return;
-		}
-		slurm_argv_free(argv);
-		rpc_cancel_reply(c, 0, NULL);
-		return;
-	}
-	{
-		struct slurm_jobs jobs = { 0 };
-
-		if (slurm_parse_squeue(&jobs, res->stdout_buf, 0, &e) == 0) {
-			for (size_t i = 0; i < jobs.n; i++) {
-				struct store_job_update u       = { 0 };
-				int64_t                 id      = 0;
-				bool                    changed = false;
-				struct store_job       *j       = NULL;
-
-				if (jobs.v[i].state < 0) {
-					continue;
-				}
-				u.cluster      = c->cluster;
-				u.slurm_job_id = jobs.v[i].job_id;
-				u.state        = job_state_name(
-				           (enum job_state) jobs.v[i].state);
-				u.reason     = jobs.v[i].reason;
-				u.exit_code  = jobs.v[i].exit_code;
-				u.node_list  = jobs.v[i].node_list;
-				u.started_at = jobs.v[i].start_time;
-				u.ended_at
-				    = job_state_terminal(
-				          (enum job_state) jobs.v[i].state)
-				    ? jobs.v[i].end_time
-				    : 0;
-				u.elapsed_s = jobs.v[i].elapsed_s;
-				if (store_job_update(
-				        c->st, &u, &id, &changed, NULL)
-				        == 0
-				    && changed
-				    && store_job_get(&j, c->st, id, NULL)
-				        == 0) {
-					events_job(c->d->d_events, j, NULL);
-					store_job_free(j);
-				}
-			}
-		}
-		/* scancel took it, yet Slurm lists it no more: a pending
-		 * array task cancelled on its own leaves no record. */
-		if (res->exit_status == 0 && c->sweep_id == 0
-		    && strchr(c->slurm_id, '_') != NULL
-		    && slurm_array_find(&jobs, c->slurm_id) == NULL) {
-			rpc_cancel_dropped(c);
-		}
-		slurm_jobs_fini(&jobs);
-	}
-	rpc_cancel_reply(c, 0, NULL);
 }
 
 static int rpc_cancel_start(struct rpc_cancel *c, struct mlops_error *err);
@@ -527,8 +396,6 @@ rpc_cancel_sweep(struct rpc_call *call, int64_t id, struct mlops_error *err)
 	}
 	c           = xcalloc(1, sizeof(*c));
 	c->call     = call;
-	c->d        = rpc_call_daemon(call);
-	c->st       = rpc_call_store(call);
 	c->id       = v[0]->id;
 	c->sweep_id = id;
 	c->cluster  = xstrdup(sw->cluster);
@@ -575,8 +442,6 @@ RPC_HANDLER(rpc_cancel)
 	}
 	c           = xcalloc(1, sizeof(*c));
 	c->call     = call;
-	c->d        = rpc_call_daemon(call);
-	c->st       = rpc_call_store(call);
 	c->id       = j->id;
 	c->cluster  = xstrdup(j->cluster);
 	c->slurm_id = xstrdup(j->slurm_job_id);
@@ -584,38 +449,20 @@ RPC_HANDLER(rpc_cancel)
 	return rpc_cancel_start(c, err);
 }
 
-/* Runs the one scancel of `c` (a job, a task "123_4", or an array). */
+/* Hands the one scancel of `c` (a job, a task "123_4", or an array) to
+ * the core. */
 static int
 rpc_cancel_start(struct rpc_cancel *c, struct mlops_error *err)
 {
-	char              **argv = NULL;
-	struct sshexec_opts opts;
-	int                 rc;
+	int rc = job_ops_cancel(rpc_call_daemon(c->call),
+	    rpc_call_store(c->call), c->id, c->sweep_id, c->cluster,
+	    c->slurm_id, rpc_cancel_done, c, err);
 
-	c->pool = clusters_pool(c->d->d_clusters, c->cluster);
-	if (c->pool == NULL) {
+	if (rc < 0) {
 		free(c->cluster);
 		free(c->slurm_id);
 		free(c);
-		return mlops_error_set(err, MLOPS_ENOTFOUND,
-		    "the job's cluster is no longer configured");
-	}
-	/* "123_4" cancels only that task; an array id cancels them all. */
-	if ((rc = slurm_cmd_cancel(&argv, c->slurm_id, err)) < 0) {
-		goto fail;
-	}
-	sshexec_opts_init(&opts);
-	opts.timeout_ms = 30000;
-	rc = sshpool_exec_async(c->pool, (const char *const *) argv, &opts,
-	    rpc_cancel_done, c, err);
-	slurm_argv_free(argv);
-	if (rc < 0) {
-		goto fail;
+		return rc;
 	}
 	return RPC_PENDING;
-fail:
-	free(c->cluster);
-	free(c->slurm_id);
-	free(c);
-	return rc;
 }

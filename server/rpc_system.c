@@ -56,19 +56,16 @@ RPC_HANDLER(rpc_status)
 	for (size_t i = 0; i < cfg->n_clusters; i++) {
 		Mlops__ClusterStatus *cs = RPC_ALLOC(
 		    call, Mlops__ClusterStatus, MLOPS__CLUSTER_STATUS__INIT);
-		const char     *name     = cfg->clusters[i].name;
-		struct sshpool *pool     = clusters_pool(d->d_clusters, name);
-		struct sshpool_status st = { 0 };
+		const char           *name = cfg->clusters[i].name;
+		struct cluster_status st;
 		struct cluster_poll   poll;
 
-		if (pool != NULL) {
-			sshpool_status(pool, &st);
-		}
+		clusters_status(d->d_clusters, name, &st);
 		cs->name            = (char *) name;
-		cs->state           = events_cluster_state(st.state);
+		cs->state           = events_cluster_state(st.conn.state);
 		cs->slurm_version   = rpc_call_strdup(call, st.slurm_version);
-		cs->last_contact_at = (int64_t) st.last_contact;
-		cs->last_error      = rpc_call_strdup(call, st.last_error);
+		cs->last_contact_at = (int64_t) st.conn.last_contact;
+		cs->last_error = rpc_call_strdup(call, st.conn.last_error);
 		clusters_poll(d->d_clusters, name, &poll);
 		cs->last_poll_at    = poll.last_poll;
 		cs->last_poll_ok_at = poll.last_ok;

@@ -341,3 +341,54 @@ slurm_gpus_find(
 	}
 	return NULL;
 }
+
+static int
+slurm_gpus_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+size_t
+slurm_gpus_types(
+    char ***out, const struct slurm_nodes *nodes, const char *partition)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; nodes != NULL && i < nodes->n; i++) {
+		const struct slurm_node *nd = &nodes->v[i];
+		bool                     in = partition == NULL;
+
+		for (size_t k = 0; !in && k < nd->n_partitions; k++) {
+			in = strcmp(nd->partitions[k], partition) == 0;
+		}
+		for (size_t g = 0; in && g < nd->n_gres; g++) {
+			bool seen = false;
+
+			if (strcmp(nd->gres[g].name, "gpu") != 0) {
+				continue;
+			}
+			for (size_t k = 0; k < n && !seen; k++) {
+				seen = strcmp(v[k], nd->gres[g].type) == 0;
+			}
+			if (!seen) {
+				v      = xreallocarray(v, n + 1, sizeof(*v));
+				v[n++] = xstrdup(nd->gres[g].type);
+			}
+		}
+	}
+	if (n > 1) {
+		qsort(v, n, sizeof(*v), slurm_gpus_strcmp);
+	}
+	*out = v;
+	return n;
+}
+
+void
+slurm_gpus_types_free(char **types, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(types[i]);
+	}
+	free(types);
+}

@@ -71,6 +71,16 @@ int slurm_gpus_summarize(struct slurm_gpu_summary *out,
 
 void slurm_gpu_summary_fini(struct slurm_gpu_summary *s);
 
+/**
+ * The GPU types of the nodes of `partition` (of every node when NULL),
+ * sorted, each once; "gpu" stands for untyped GRES. Sets *out (NULL when
+ * there are none) and returns how many; the caller frees the list with
+ * slurm_gpus_types_free().
+ */
+size_t slurm_gpus_types(
+    char ***out, const struct slurm_nodes *nodes, const char *partition);
+void slurm_gpus_types_free(char **types, size_t n);
+
 /** The row for (partition, type), or NULL. */
 const struct slurm_gpu_row *slurm_gpus_find(const struct slurm_gpu_summary *s,
     const char *partition, const char *type);

@@ -67,8 +67,7 @@ static int  sshexec_session_error(
 static char *sshexec_build_command(
     const char *const *argv, const char *marker);
 static int sshexec_pump(struct sshexec_ctx *ctx, ssh_session s, ssh_channel ch,
-    const struct sshexec_opts *opts, uint64_t deadline,
-    struct mlops_error *err);
+    const struct exec_opts *opts, uint64_t deadline, struct mlops_error *err);
 static const char *sshexec_sftp_path(const char *path);
 static int sshexec_sftp_error(sftp_session sftp, struct mlops_error *err,
     const char *what, const char *path);
@@ -296,8 +295,7 @@ sshexec_build_command(const char *const *argv, const char *marker)
  * arrives through the channel callbacks during the polls. */
 static int
 sshexec_pump(struct sshexec_ctx *ctx, ssh_session s, ssh_channel ch,
-    const struct sshexec_opts *opts, uint64_t deadline,
-    struct mlops_error *err)
+    const struct exec_opts *opts, uint64_t deadline, struct mlops_error *err)
 {
 	const char *in       = opts->stdin_data;
 	size_t      in_len   = in != NULL ? opts->stdin_len : 0;
@@ -375,28 +373,11 @@ sshexec_pump(struct sshexec_ctx *ctx, ssh_session s, ssh_channel ch,
 	return 0;
 }
 
-void
-sshexec_opts_init(struct sshexec_opts *opts)
-{
-	memset(opts, 0, sizeof(*opts));
-}
-
-void
-sshexec_result_fini(struct sshexec_result *r)
-{
-	if (r == NULL) {
-		return;
-	}
-	free(r->stdout_buf);
-	free(r->stderr_buf);
-	memset(r, 0, sizeof(*r));
-}
-
 int
-sshexec_run(struct sshexec_result *out, ssh_session s, const char *const *argv,
-    const struct sshexec_opts *opts, struct mlops_error *err)
+sshexec_run(struct exec_result *out, ssh_session s, const char *const *argv,
+    const struct exec_opts *opts, struct mlops_error *err)
 {
-	struct sshexec_opts                 defaults;
+	struct exec_opts                    defaults;
 	struct sshexec_ctx                  ctx;
 	struct ssh_channel_callbacks_struct cb;
 	ssh_channel                         ch     = NULL;
@@ -411,7 +392,7 @@ sshexec_run(struct sshexec_result *out, ssh_session s, const char *const *argv,
 		return mlops_error_set(err, MLOPS_EINVAL, "empty command");
 	}
 	if (opts == NULL) {
-		sshexec_opts_init(&defaults);
+		exec_opts_init(&defaults);
 		opts = &defaults;
 	}
 	start = sshexec_now_ms();
@@ -420,10 +401,10 @@ sshexec_run(struct sshexec_result *out, ssh_session s, const char *const *argv,
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	sshexec_stream_init(&ctx.out,
-	    opts->max_stdout ? opts->max_stdout : SSHEXEC_DEFAULT_MAX_OUTPUT,
+	    opts->max_stdout ? opts->max_stdout : EXEC_DEFAULT_MAX_OUTPUT,
 	    !opts->login_shell);
 	sshexec_stream_init(&ctx.errs,
-	    opts->max_stderr ? opts->max_stderr : SSHEXEC_DEFAULT_MAX_OUTPUT,
+	    opts->max_stderr ? opts->max_stderr : EXEC_DEFAULT_MAX_OUTPUT,
 	    !opts->login_shell);
 	if (opts->login_shell) {
 		sshexec_random_hex(hex, 16);
@@ -654,16 +635,16 @@ sshexec_sftp_write_file(ssh_session s, sftp_session sftp,
     const char *remote_path, const void *data, size_t len, mode_t mode,
     struct mlops_error *err)
 {
-	const char           *p = sshexec_sftp_path(remote_path);
-	const char           *d = data;
-	char                  hex[17];
-	char                 *tmp      = NULL;
-	sftp_file             f        = NULL;
-	sftp_attributes       a        = NULL;
-	struct sshexec_result res      = { 0 };
-	size_t                off      = 0;
-	bool                  tmp_made = false;
-	int                   rc       = 0;
+	const char        *p = sshexec_sftp_path(remote_path);
+	const char        *d = data;
+	char               hex[17];
+	char              *tmp      = NULL;
+	sftp_file          f        = NULL;
+	sftp_attributes    a        = NULL;
+	struct exec_result res      = { 0 };
+	size_t             off      = 0;
+	bool               tmp_made = false;
+	int                rc       = 0;
 
 	sshexec_random_hex(hex, 8);
 	tmp = xasprintf("%s.mlops-tmp-%s", p, hex);
@@ -707,10 +688,10 @@ sshexec_sftp_write_file(ssh_session s, sftp_session sftp,
 		goto out;
 	}
 	{
-		const char *argv[] = { "mv", "-f", "--", tmp, p, NULL };
-		struct sshexec_opts o;
+		const char      *argv[] = { "mv", "-f", "--", tmp, p, NULL };
+		struct exec_opts o;
 
-		sshexec_opts_init(&o);
+		exec_opts_init(&o);
 		o.timeout_ms = 30000;
 		if ((rc = sshexec_run(&res, s, argv, &o, err)) < 0) {
 			goto out;
@@ -734,7 +715,7 @@ out:
 		sftp_unlink(sftp, tmp);
 	}
 	sftp_attributes_free(a);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	free(tmp);
 	return rc;
 }

@@ -19,54 +19,14 @@
 #include <mlops/error.h>
 #include <mlops/strbuf.h>
 
-/* Cap on each output stream when the caller gives none. */
-#define SSHEXEC_DEFAULT_MAX_OUTPUT (16u * 1024u * 1024u)
-
-struct sshexec_opts {
-	/* Deadline for the whole command, from channel open to exit status;
-	 * 0: none (the session's own I/O timeout still bounds each wait). */
-	unsigned timeout_ms;
-	/* Bytes kept of each stream; 0: SSHEXEC_DEFAULT_MAX_OUTPUT. Output
-	 * beyond the cap is read and discarded (so the remote command is not
-	 * blocked on a full window) and the *_truncated flag is set. */
-	size_t max_stdout;
-	size_t max_stderr;
-	/* Sent as the command's stdin, then EOF; NULL: EOF right away. */
-	const void *stdin_data;
-	size_t      stdin_len;
-	/* Run under `bash -lc` with a random marker line printed to both
-	 * streams just before the command; everything up to and including
-	 * the marker (MOTD, profile noise) is dropped from both streams. */
-	bool login_shell;
-	/* Optional: when it becomes true, the command is abandoned as on a
-	 * timeout (checked at least every 100 ms). Used at shutdown. */
-	const atomic_bool *cancel;
-};
-
-struct sshexec_result {
-	int      exit_status;     /* >= 0; -1 when ended by a signal */
-	char     exit_signal[32]; /* signal name without SIG ("KILL"), or "" */
-	char    *stdout_buf; /* NUL-terminated (never NULL after success) */
-	size_t   stdout_len; /* bytes, excluding the NUL */
-	bool     stdout_truncated;
-	char    *stderr_buf;
-	size_t   stderr_len;
-	bool     stderr_truncated;
-	uint64_t elapsed_ms;
-};
-
-/** Zeroes `opts` (no timeout, default caps, no stdin, no login shell). */
-void sshexec_opts_init(struct sshexec_opts *opts);
-
-/** Frees the buffers of `r` and zeroes it. NULL is a no-op. */
-void sshexec_result_fini(struct sshexec_result *r);
+#include "executor.h"
 
 /**
  * Runs `argv` (NULL-terminated, argv[0] the program) on a new channel of
  * the connected and authenticated session `s`, quoted with shquote_argv()
  * for the remote user's shell (which must be a POSIX shell).
  *
- * On success fills *out (caller frees with sshexec_result_fini()) and
+ * On success fills *out (caller frees with exec_result_fini()) and
  * returns 0, whatever the command's exit status was. Otherwise *out is
  * untouched and the return is:
  *   MLOPS_EINVAL       empty argv
@@ -77,8 +37,8 @@ void sshexec_result_fini(struct sshexec_result *r);
  *                      profile exited before the command started
  * Thread: the session owner only. Blocks until done.
  */
-int sshexec_run(struct sshexec_result *out, ssh_session s,
-    const char *const *argv, const struct sshexec_opts *opts,
+int sshexec_run(struct exec_result *out, ssh_session s,
+    const char *const *argv, const struct exec_opts *opts,
     struct mlops_error *err);
 
 /**

@@ -38,7 +38,7 @@ struct sshpool_item {
 	struct sshpool_item *next;
 	enum sshpool_kind    kind;
 	char               **argv; /* exec: owned copy */
-	struct sshexec_opts  opts; /* exec: stdin_data owned */
+	struct exec_opts     opts; /* exec: stdin_data owned */
 	sshpool_exec_cb      exec_cb;
 	sshpool_call_fn      call_fn;
 	sshpool_done_cb      done_cb;
@@ -57,8 +57,10 @@ struct sshpool {
 	bool            sp_stopping;
 	bool            sp_exited;
 	bool            sp_joined;
-	bool            sp_orphaned; /* freed while busy: worker frees */
-	atomic_bool     sp_cancel;   /* cancels the running command */
+	bool            sp_orphaned;   /* freed while busy: worker frees */
+	atomic_bool     sp_cancel;     /* cancels the running command */
+	sshpool_call_fn sp_on_connect; /* set before start */
+	void           *sp_on_connect_arg;
 
 	/* under sp_mtx */
 	struct sshpool_item  *sp_head;
@@ -81,8 +83,7 @@ static void     sshpool_deadline(struct timespec *ts, uint64_t at_ms);
 static void     sshpool_cc_copy(
         struct cluster_config *dst, const struct cluster_config *src);
 static void sshpool_cc_fini(struct cluster_config *cc);
-static int  sshpool_parse_version(struct sshpool_status *st, const char *text);
-static int  sshpool_learn_slurm(
+static int  sshpool_after_connect(
      struct sshpool *pool, ssh_session s, struct mlops_error *err);
 static int  sshpool_connect(struct sshpool *pool, struct mlops_error *err);
 static void sshpool_disconnect(struct sshpool *pool);
@@ -140,20 +141,35 @@ sshpool_opts_init(struct sshpool_opts *opts)
 	opts->default_timeout_ms = 120000;
 }
 
-const char *
-sshpool_state_name(enum sshpool_state state)
+const struct cluster_config *
+sshpool_config(const struct sshpool *pool)
 {
-	switch (state) {
-	case SSHPOOL_DISCONNECTED:
-		return "DISCONNECTED";
-	case SSHPOOL_CONNECTING:
-		return "CONNECTING";
-	case SSHPOOL_CONNECTED:
-		return "CONNECTED";
-	case SSHPOOL_UNREACHABLE:
-		return "UNREACHABLE";
-	}
-	return "?";
+	return &pool->sp_cc;
+}
+
+bool
+sshpool_login_shell(const struct sshpool *pool)
+{
+	return pool->sp_cc.use_login_shell;
+}
+
+const atomic_bool *
+sshpool_cancel_flag(struct sshpool *pool)
+{
+	return &pool->sp_cancel;
+}
+
+void *
+sshpool_on_connect_arg(const struct sshpool *pool)
+{
+	return pool->sp_on_connect_arg;
+}
+
+void
+sshpool_set_on_connect(struct sshpool *pool, sshpool_call_fn fn, void *arg)
+{
+	pool->sp_on_connect     = fn;
+	pool->sp_on_connect_arg = arg;
 }
 
 static void
@@ -191,72 +207,33 @@ sshpool_cc_label(const struct cluster_config *cc)
 	return cc->hostname != NULL ? cc->hostname : cc->host;
 }
 
-/* "slurm-wlm 22.05.8" or "slurm 23.11.1" -> 22.05.8, 22, 5. */
+/*
+ * Records the server's host key in the status, then runs the connect hook
+ * (the cluster core learns the Slurm version there). Only a dead session
+ * fails the connection: any other failure of the hook is its own concern.
+ */
 static int
-sshpool_parse_version(struct sshpool_status *st, const char *text)
-{
-	const char *p = text;
-	size_t      n = 0;
-	char       *end;
-
-	while (*p != '\0'
-	    && !(*p >= '0' && *p <= '9' && (p == text || p[-1] == ' '))) {
-		p++;
-	}
-	while ((p[n] >= '0' && p[n] <= '9') || p[n] == '.') {
-		n++;
-	}
-	if (n == 0 || n >= sizeof(st->slurm_version)
-	    || memchr(p, '.', n) == NULL) {
-		return MLOPS_EPARSE;
-	}
-	memcpy(st->slurm_version, p, n);
-	st->slurm_version[n] = '\0';
-	st->slurm_major      = (int) strtol(p, &end, 10);
-	st->slurm_minor = *end == '.' ? (int) strtol(end + 1, NULL, 10) : 0;
-	return 0;
-}
-
-/* Runs `sinfo --version`. Only a dead session fails the connection; a
- * host without Slurm is connected with an unknown version. */
-static int
-sshpool_learn_slurm(
+sshpool_after_connect(
     struct sshpool *pool, ssh_session s, struct mlops_error *err)
 {
-	const char *const     argv[] = { "sinfo", "--version", NULL };
-	struct sshexec_opts   o;
-	struct sshexec_result res = { 0 };
-	struct sshpool_status st  = { 0 };
-	struct mlops_error    e   = { 0 };
-	int                   rc;
+	char              *fp = NULL, *type = NULL;
+	struct mlops_error e  = { 0 };
+	int                rc = 0;
 
-	sshexec_opts_init(&o);
-	o.timeout_ms   = pool->sp_opts.connect_timeout_ms;
-	o.max_stdout   = 4096;
-	o.max_stderr   = 4096;
-	o.login_shell  = pool->sp_cc.use_login_shell;
-	o.cancel       = &pool->sp_cancel;
-	st.slurm_major = st.slurm_minor = -1;
-	rc                              = sshexec_run(&res, s, argv, &o, &e);
-	if (rc == MLOPS_EUNREACHABLE) {
+	if (sshpool_hostkey_info(s, &fp, &type) == 0) {
+		pthread_mutex_lock(&pool->sp_mtx);
+		snprintf(pool->sp_st.host_key, sizeof(pool->sp_st.host_key),
+		    "%s", fp);
+		pthread_mutex_unlock(&pool->sp_mtx);
+	}
+	free(fp);
+	free(type);
+	if (pool->sp_on_connect != NULL
+	    && (rc = pool->sp_on_connect(s, NULL, pool->sp_on_connect_arg, &e))
+	        == MLOPS_EUNREACHABLE) {
 		*err = e;
 		return rc;
 	}
-	if (rc < 0 || res.exit_status != 0
-	    || sshpool_parse_version(&st, res.stdout_buf) < 0) {
-		log_warn("sshpool %s: cannot learn the Slurm version: %s",
-		    sshpool_cc_label(&pool->sp_cc),
-		    rc < 0 ? e.msg
-		           : (res.stderr_len > 0 ? res.stderr_buf
-		                                 : res.stdout_buf));
-	}
-	pthread_mutex_lock(&pool->sp_mtx);
-	memcpy(pool->sp_st.slurm_version, st.slurm_version,
-	    sizeof(st.slurm_version));
-	pool->sp_st.slurm_major = st.slurm_major;
-	pool->sp_st.slurm_minor = st.slurm_minor;
-	pthread_mutex_unlock(&pool->sp_mtx);
-	sshexec_result_fini(&res);
 	return 0;
 }
 
@@ -271,7 +248,7 @@ sshpool_connect(struct sshpool *pool, struct mlops_error *err)
 	        < 0
 	    || (rc = sshpool_check_hostkey(s, &pool->sp_cc, err)) < 0
 	    || (rc = sshpool_auth(s, &pool->sp_cc, err)) < 0
-	    || (rc = sshpool_learn_slurm(pool, s, err)) < 0) {
+	    || (rc = sshpool_after_connect(pool, s, err)) < 0) {
 		goto out;
 	}
 	pool->sp_session       = s;
@@ -339,9 +316,9 @@ sshpool_mark_down(
 	pthread_mutex_lock(&pool->sp_mtx);
 	/* The same failure again (a host key still refused, a host still
 	 * down) is logged at debug level: one warning per reason. */
-	repeat = !was_up && pool->sp_st.state == SSHPOOL_UNREACHABLE
+	repeat = !was_up && pool->sp_st.state == EXEC_UNREACHABLE
 	    && strcmp(pool->sp_st.last_error, e->msg) == 0;
-	pool->sp_st.state           = SSHPOOL_UNREACHABLE;
+	pool->sp_st.state           = EXEC_UNREACHABLE;
 	pool->sp_st.last_error_code = e->code;
 	snprintf(pool->sp_st.last_error, sizeof(pool->sp_st.last_error), "%s",
 	    e->msg);
@@ -421,7 +398,7 @@ sshpool_item_run(struct sshpool *pool, struct sshpool_item *it)
 	int                rc = 0;
 
 	if (it->kind == SSHPOOL_ITEM_EXEC) {
-		struct sshexec_result res = { 0 };
+		struct exec_result res = { 0 };
 
 		rc = sshexec_run(&res, pool->sp_session,
 		    (const char *const *) it->argv, &it->opts, &e);
@@ -429,7 +406,7 @@ sshpool_item_run(struct sshpool *pool, struct sshpool_item *it)
 		pool->sp_st.n_commands++;
 		pthread_mutex_unlock(&pool->sp_mtx);
 		it->exec_cb(it->arg, rc, rc == 0 ? &res : NULL, &e);
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 	} else {
 		if (pool->sp_sftp == NULL && !pool->sp_sftp_tried) {
 			pool->sp_sftp_tried = true;
@@ -477,17 +454,17 @@ sshpool_item_run(struct sshpool *pool, struct sshpool_item *it)
 static void
 sshpool_probe(struct sshpool *pool)
 {
-	const char *const     argv[] = { "true", NULL };
-	struct sshexec_opts   o;
-	struct sshexec_result res = { 0 };
-	struct mlops_error    e   = { 0 };
-	int                   rc;
+	const char *const  argv[] = { "true", NULL };
+	struct exec_opts   o;
+	struct exec_result res = { 0 };
+	struct mlops_error e   = { 0 };
+	int                rc;
 
-	sshexec_opts_init(&o);
+	exec_opts_init(&o);
 	o.timeout_ms = pool->sp_opts.connect_timeout_ms;
 	o.cancel     = &pool->sp_cancel;
 	rc           = sshexec_run(&res, pool->sp_session, argv, &o, &e);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	if (rc == 0) {
 		pool->sp_last_activity = sshpool_now_ms();
 		pthread_mutex_lock(&pool->sp_mtx);
@@ -525,7 +502,7 @@ sshpool_worker(void *arg)
 	while (!pool->sp_stopping) {
 		now = sshpool_now_ms();
 		if ((it = pool->sp_head) != NULL && pool->sp_session == NULL
-		    && pool->sp_st.state == SSHPOOL_UNREACHABLE) {
+		    && pool->sp_st.state == EXEC_UNREACHABLE) {
 			/* Down: fail at once, even if a reconnect is due
 			 * (it may take the whole connect timeout). */
 			char msg[MLOPS_ERROR_MSG_MAX];
@@ -544,7 +521,7 @@ sshpool_worker(void *arg)
 			continue;
 		}
 		if (pool->sp_session == NULL && now >= pool->sp_next_attempt) {
-			pool->sp_st.state = SSHPOOL_CONNECTING;
+			pool->sp_st.state = EXEC_CONNECTING;
 			pool->sp_st.n_connect_attempts++;
 			pthread_mutex_unlock(&pool->sp_mtx);
 			mlops_error_clear(&e);
@@ -555,15 +532,12 @@ sshpool_worker(void *arg)
 				}
 				sshpool_mark_down(pool, &e, false);
 			} else {
-				log_info("sshpool %s: connected (Slurm %s)",
-				    sshpool_cc_label(&pool->sp_cc),
-				    pool->sp_st.slurm_version[0]
-				        ? pool->sp_st.slurm_version
-				        : "unknown");
+				log_info("sshpool %s: connected",
+				    sshpool_cc_label(&pool->sp_cc));
 			}
 			pthread_mutex_lock(&pool->sp_mtx);
 			if (pool->sp_session != NULL) {
-				pool->sp_st.state = SSHPOOL_CONNECTED;
+				pool->sp_st.state = EXEC_CONNECTED;
 				pool->sp_st.n_connects++;
 				pool->sp_st.last_error_code = 0;
 				pool->sp_st.last_error[0]   = '\0';
@@ -609,7 +583,7 @@ sshpool_worker(void *arg)
 	pthread_mutex_unlock(&pool->sp_mtx);
 	sshpool_disconnect(pool);
 	pthread_mutex_lock(&pool->sp_mtx);
-	pool->sp_st.state = SSHPOOL_DISCONNECTED;
+	pool->sp_st.state = EXEC_DISCONNECTED;
 	pool->sp_exited   = true;
 	orphan            = pool->sp_orphaned;
 	pthread_cond_broadcast(&pool->sp_exit_cv);
@@ -651,8 +625,7 @@ sshpool_new(struct sshpool **out, const struct cluster_config *cc,
 	sshpool_cond_init(&pool->sp_cv);
 	sshpool_cond_init(&pool->sp_exit_cv);
 	atomic_init(&pool->sp_cancel, false);
-	pool->sp_st.state       = SSHPOOL_DISCONNECTED;
-	pool->sp_st.slurm_major = pool->sp_st.slurm_minor = -1;
+	pool->sp_st.state   = EXEC_DISCONNECTED;
 	pool->sp_backoff_ms = pool->sp_opts.backoff_initial_ms;
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed)) {
 		seed = sshpool_now_ms() ^ (uint64_t) (uintptr_t) pool;
@@ -787,9 +760,9 @@ void
 sshpool_kick(struct sshpool *pool)
 {
 	pthread_mutex_lock(&pool->sp_mtx);
-	if (pool->sp_st.state == SSHPOOL_UNREACHABLE) {
+	if (pool->sp_st.state == EXEC_UNREACHABLE) {
 		/* work posted from now on waits for this attempt */
-		pool->sp_st.state         = SSHPOOL_CONNECTING;
+		pool->sp_st.state         = EXEC_CONNECTING;
 		pool->sp_backoff_ms       = pool->sp_opts.backoff_initial_ms;
 		pool->sp_next_attempt     = 0;
 		pool->sp_st.next_retry_ms = 0;
@@ -825,7 +798,7 @@ sshpool_post(
 
 int
 sshpool_exec_async(struct sshpool *pool, const char *const *argv,
-    const struct sshexec_opts *opts, sshpool_exec_cb cb, void *arg,
+    const struct exec_opts *opts, sshpool_exec_cb cb, void *arg,
     struct mlops_error *err)
 {
 	struct sshpool_item *it;
@@ -847,7 +820,7 @@ sshpool_exec_async(struct sshpool *pool, const char *const *argv,
 	if (opts != NULL) {
 		it->opts = *opts;
 	} else {
-		sshexec_opts_init(&it->opts);
+		exec_opts_init(&it->opts);
 	}
 	if (it->opts.stdin_data != NULL && it->opts.stdin_len > 0) {
 		void *copy = xmalloc(it->opts.stdin_len);

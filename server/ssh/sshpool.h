@@ -2,9 +2,9 @@
  * One SSH connection per cluster, owned by one worker thread. Other
  * threads post work (commands, SFTP or any session work) to the worker's
  * queue and get the result back through a callback or by blocking. The
- * worker connects, checks the host key strictly, authenticates, learns the
- * Slurm version, probes an idle connection and reconnects with backoff by
- * itself. A dead or slow cluster only ever occupies its own worker.
+ * worker connects, checks the host key strictly, authenticates, runs the
+ * owner's connect hook, probes an idle connection and reconnects with
+ * backoff by itself. A dead or slow cluster only ever occupies its own worker.
  */
 #ifndef MLOPS_SERVER_SSHPOOL_H
 #define MLOPS_SERVER_SSHPOOL_H
@@ -23,13 +23,6 @@
 
 struct sshpool;
 
-enum sshpool_state {
-	SSHPOOL_DISCONNECTED = 0, /* not started, or stopped */
-	SSHPOOL_CONNECTING   = 1,
-	SSHPOOL_CONNECTED    = 2,
-	SSHPOOL_UNREACHABLE  = 3, /* last attempt or probe failed; retrying */
-};
-
 /* Tunables; sshpool_opts_init() fills the defaults shown. */
 struct sshpool_opts {
 	unsigned connect_timeout_ms; /* 10000: TCP + handshake + each wait */
@@ -41,14 +34,12 @@ struct sshpool_opts {
 };
 
 struct sshpool_status {
-	enum sshpool_state state;
+	enum exec_state state;
 	int      last_error_code; /* MLOPS_E* of the last failure, or 0 */
 	char     last_error[MLOPS_ERROR_MSG_MAX]; /* "" when none */
-	time_t   last_contact;      /* wall clock of the last success; 0 */
-	char     slurm_version[32]; /* "22.05.8", "" until known */
-	int      slurm_major;       /* 22, or -1 until known */
-	int      slurm_minor;       /* 5, or -1 */
-	uint64_t n_connects;        /* successful connections so far */
+	time_t   last_contact; /* wall clock of the last success; 0 */
+	char     host_key[80]; /* "SHA256:..." of the server; "" */
+	uint64_t n_connects;   /* successful connections so far */
 	uint64_t n_connect_attempts;
 	uint64_t n_commands;    /* exec work items run on a connection */
 	unsigned next_retry_ms; /* when UNREACHABLE: delay before retry */
@@ -65,8 +56,8 @@ struct sshpool_status {
  * success the callback may take the buffers out of `res` (set the
  * pointers to NULL); what remains is freed after it returns.
  */
-typedef void (*sshpool_exec_cb)(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err);
+typedef void (*sshpool_exec_cb)(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err);
 
 /*
  * Session work run on the worker: `s` is connected and authenticated;
@@ -84,8 +75,14 @@ typedef void (*sshpool_done_cb)(
 /** Fills the defaults. */
 void sshpool_opts_init(struct sshpool_opts *opts);
 
-/** "DISCONNECTED", "CONNECTING", "CONNECTED" or "UNREACHABLE". */
-const char *sshpool_state_name(enum sshpool_state state);
+/**
+ * Sets work run on the worker right after each connection is made (host
+ * key checked, authenticated), before any queued work; `sftp` is NULL
+ * there. Its MLOPS_EUNREACHABLE fails the connection; any other failure
+ * is ignored. Call before sshpool_start().
+ */
+void sshpool_set_on_connect(
+    struct sshpool *pool, sshpool_call_fn fn, void *arg);
 
 /**
  * Creates the pool of cluster `cc`. The connection fields of `cc` (name,
@@ -122,6 +119,18 @@ void sshpool_status(struct sshpool *pool, struct sshpool_status *out);
 /** The cluster name (borrowed for the pool's lifetime). */
 const char *sshpool_name(const struct sshpool *pool);
 
+/** The pool's copy of the cluster's connection fields. Borrowed. */
+const struct cluster_config *sshpool_config(const struct sshpool *pool);
+
+/** Whether the cluster's commands run under a login shell. */
+bool sshpool_login_shell(const struct sshpool *pool);
+
+/** The flag that cancels the pool's running command at shutdown. */
+const atomic_bool *sshpool_cancel_flag(struct sshpool *pool);
+
+/** The argument given to sshpool_set_on_connect(), or NULL. */
+void *sshpool_on_connect_arg(const struct sshpool *pool);
+
 /**
  * Makes an UNREACHABLE pool retry now with the initial backoff (e.g. after
  * `mlops cluster trust`). Any thread; no-op when connected.
@@ -140,17 +149,17 @@ void sshpool_kick(struct sshpool *pool);
  * started) without calling `cb`. Any thread; never blocks.
  */
 int sshpool_exec_async(struct sshpool *pool, const char *const *argv,
-    const struct sshexec_opts *opts, sshpool_exec_cb cb, void *arg,
+    const struct exec_opts *opts, sshpool_exec_cb cb, void *arg,
     struct mlops_error *err);
 
 /**
  * Blocking form of sshpool_exec_async() for threads that may block (the
  * poller; never an nng callback, never the worker itself). On 0, *out is
- * filled and the caller frees it with sshexec_result_fini().
+ * filled and the caller frees it with exec_result_fini().
  * Returns 0 or the MLOPS_E* the callback would have received.
  */
 int sshpool_exec(struct sshpool *pool, const char *const *argv,
-    const struct sshexec_opts *opts, struct sshexec_result *out,
+    const struct exec_opts *opts, struct exec_result *out,
     struct mlops_error *err);
 
 /**

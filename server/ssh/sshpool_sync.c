@@ -15,19 +15,19 @@
 
 /* A blocking caller waiting for its item. */
 struct sshpool_waiter {
-	pthread_mutex_t       mtx;
-	pthread_cond_t        cv;
-	bool                  done;
-	int                   rc;
-	struct mlops_error    err;
-	struct sshexec_result res;
-	sshpool_call_fn       fn; /* sshpool_call(): the caller's work */
-	void                 *arg;
+	pthread_mutex_t    mtx;
+	pthread_cond_t     cv;
+	bool               done;
+	int                rc;
+	struct mlops_error err;
+	struct exec_result res;
+	sshpool_call_fn    fn; /* sshpool_call(): the caller's work */
+	void              *arg;
 };
 
 static void
-sshpool_waiter_exec_cb(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err)
+sshpool_waiter_exec_cb(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct sshpool_waiter *w = arg;
 
@@ -84,7 +84,7 @@ sshpool_waiter_wait(struct sshpool_waiter *w)
 
 int
 sshpool_exec(struct sshpool *pool, const char *const *argv,
-    const struct sshexec_opts *opts, struct sshexec_result *out,
+    const struct exec_opts *opts, struct exec_result *out,
     struct mlops_error *err)
 {
 	struct sshpool_waiter w;

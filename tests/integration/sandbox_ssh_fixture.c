@@ -222,8 +222,8 @@ pool_start(const struct cluster_config *cc, const struct sshpool_opts *o)
 	return pool;
 }
 
-enum sshpool_state
-pool_wait(struct sshpool *pool, enum sshpool_state want, unsigned max_ms,
+enum exec_state
+pool_wait(struct sshpool *pool, enum exec_state want, unsigned max_ms,
     struct sshpool_status *st)
 {
 	uint64_t end = now_ms() + max_ms;
@@ -244,19 +244,19 @@ pool_wait_settled(struct sshpool *pool, struct sshpool_status *st)
 
 	do {
 		sshpool_status(pool, st);
-		if ((st->state == SSHPOOL_CONNECTED
-		        || st->state == SSHPOOL_UNREACHABLE)
+		if ((st->state == EXEC_CONNECTED
+		        || st->state == EXEC_UNREACHABLE)
 		    && st->n_connect_attempts > 0) {
 			return;
 		}
 		sleep_ms(20);
 	} while (now_ms() < end);
-	fail_msg("pool did not settle: %s", sshpool_state_name(st->state));
+	fail_msg("pool did not settle: %s", exec_state_name(st->state));
 }
 
 int
-run(struct sshpool *pool, struct sshexec_result *res,
-    const struct sshexec_opts *o, struct mlops_error *err, ...)
+run(struct sshpool *pool, struct exec_result *res, const struct exec_opts *o,
+    struct mlops_error *err, ...)
 {
 	const char *argv[32];
 	va_list     ap;

@@ -57,14 +57,14 @@ void fast_opts(struct sshpool_opts *o);
 struct sshpool *pool_start(
     const struct cluster_config *cc, const struct sshpool_opts *o);
 /* Waits until the pool is in `want` (or left CONNECTING for good). */
-enum sshpool_state pool_wait(struct sshpool *pool, enum sshpool_state want,
+enum exec_state pool_wait(struct sshpool *pool, enum exec_state want,
     unsigned max_ms, struct sshpool_status *st);
 /* Waits until a first connect attempt ended CONNECTED or UNREACHABLE;
  * fails the test after 15 s. */
 void pool_wait_settled(struct sshpool *pool, struct sshpool_status *st);
 /* sshpool_exec of the NULL-terminated argv after `err`; zeroes *res. */
-int run(struct sshpool *pool, struct sshexec_result *res,
-    const struct sshexec_opts *o, struct mlops_error *err, ...);
+int run(struct sshpool *pool, struct exec_result *res,
+    const struct exec_opts *o, struct mlops_error *err, ...);
 /* Writes `text` to x->tmp/name; returns that path (free it). */
 char *write_known_hosts(
     const struct sbx *x, const char *name, const char *text);

@@ -22,27 +22,60 @@
 
 /* ------------------------------------------------------------ cases */
 
+/* What the connect hook saw: it runs on every new connection. */
+struct connect_hook {
+	int   runs;
+	char *version; /* sinfo --version's output */
+};
+
+static int
+connect_hook(
+    ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
+{
+	const char *const    argv[] = { "sinfo", "--version", NULL };
+	struct connect_hook *h      = arg;
+	struct exec_result   res    = { 0 };
+	int                  rc;
+
+	(void) sftp;
+	h->runs++;
+	if ((rc = sshexec_run(&res, s, argv, NULL, err)) == 0) {
+		free(h->version);
+		h->version     = res.stdout_buf;
+		res.stdout_buf = NULL;
+	}
+	exec_result_fini(&res);
+	return rc;
+}
+
 static void
-test_connect_and_slurm_version(void **state)
+test_connect_hook_and_host_key(void **state)
 {
 	struct sbx           *x = *state;
 	struct cluster_config cc;
-	struct sshpool       *pool;
+	struct sshpool       *pool = NULL;
 	struct sshpool_status st;
-	struct sshexec_result res;
-	struct mlops_error    err = { 0 };
+	struct exec_result    res;
+	struct mlops_error    err  = { 0 };
+	struct connect_hook   hook = { 0 };
 	regex_t               re;
 
 	cc_init(&cc, x, "alpha", x->alpha_port);
-	pool = pool_start(&cc, NULL);
+	assert_int_equal(sshpool_new(&pool, &cc, NULL, &err), 0);
 	cc_fini(&cc); /* the pool copied what it needs */
+	sshpool_set_on_connect(pool, connect_hook, &hook);
+	assert_int_equal(sshpool_start(pool, &err), 0);
 	assert_int_equal(
-	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
-	assert_int_equal(regcomp(&re, "^[0-9]+\\.[0-9]+", REG_EXTENDED), 0);
-	assert_int_equal(regexec(&re, st.slurm_version, 0, NULL, 0), 0);
+	    pool_wait(pool, EXEC_CONNECTED, 15000, &st), EXEC_CONNECTED);
+	/* The hook ran once, before the pool said it is connected, on the
+	 * live session: the core learns the Slurm version there. */
+	assert_int_equal(hook.runs, 1);
+	assert_non_null(hook.version);
+	assert_int_equal(
+	    regcomp(&re, "^slurm(-wlm)? [0-9]+\\.[0-9]+", REG_EXTENDED), 0);
+	assert_int_equal(regexec(&re, hook.version, 0, NULL, 0), 0);
 	regfree(&re);
-	assert_true(st.slurm_major >= 17);
-	assert_true(st.slurm_minor >= 0);
+	assert_string_equal(st.host_key, x->alpha_fp);
 	assert_string_equal(st.last_error, "");
 	assert_true(st.last_contact > 0);
 	assert_string_equal(sshpool_name(pool), "alpha");
@@ -50,13 +83,14 @@ test_connect_and_slurm_version(void **state)
 	assert_int_equal(
 	    run(pool, &res, NULL, &err, "sinfo", "--version", NULL), 0);
 	assert_int_equal(res.exit_status, 0);
-	assert_non_null(strstr(res.stdout_buf, st.slurm_version));
-	sshexec_result_fini(&res);
+	assert_string_equal(res.stdout_buf, hook.version);
+	exec_result_fini(&res);
 
 	assert_int_equal(run(pool, &res, NULL, &err, "hostname", NULL), 0);
 	assert_string_equal(res.stdout_buf, "alpha-login\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_free(pool);
+	free(hook.version);
 }
 
 struct call_flag {
@@ -82,7 +116,7 @@ test_hostkey_unknown_is_refused(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err  = { 0 };
 	struct call_flag      flag = { 0 };
 	char                 *kh, *fp = NULL, *type = NULL;
@@ -101,12 +135,12 @@ test_hostkey_unknown_is_refused(void **state)
 
 	pool = pool_start(&cc, NULL);
 	pool_wait_settled(pool, &st);
-	assert_int_equal(st.state, SSHPOOL_UNREACHABLE);
+	assert_int_equal(st.state, EXEC_UNREACHABLE);
 	assert_int_equal(st.last_error_code, MLOPS_EHOSTKEY);
 	assert_non_null(strstr(st.last_error, "is not known"));
 	assert_non_null(strstr(st.last_error, x->alpha_fp));
 	assert_non_null(strstr(st.last_error, "mlops cluster trust alpha"));
-	assert_string_equal(st.slurm_version, ""); /* nothing ran */
+	assert_string_equal(st.host_key, ""); /* refused before it */
 	assert_int_equal(st.n_connects, 0);
 
 	t0 = now_ms();
@@ -167,12 +201,12 @@ test_hostkey_changed_is_refused(void **state)
 
 	pool = pool_start(&cc, NULL);
 	pool_wait_settled(pool, &st);
-	assert_int_equal(st.state, SSHPOOL_UNREACHABLE);
+	assert_int_equal(st.state, EXEC_UNREACHABLE);
 	assert_int_equal(st.last_error_code, MLOPS_EHOSTKEY);
 	assert_non_null(strstr(st.last_error, "HOST KEY CHANGED"));
 	assert_non_null(strstr(st.last_error, x->alpha_fp));
 	assert_non_null(strstr(st.last_error, kh));
-	assert_string_equal(st.slurm_version, "");
+	assert_string_equal(st.host_key, "");
 	sshpool_free(pool);
 
 	/* trust refuses to paper over a changed key */
@@ -217,7 +251,7 @@ test_trust_adds_key_then_connects(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err = { 0 };
 	char                 *kh, *text, *fp = NULL, *type = NULL;
 	int                   known = 9;
@@ -249,11 +283,11 @@ test_trust_adds_key_then_connects(void **state)
 
 	pool = pool_start(&cc, NULL);
 	assert_int_equal(
-	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	    pool_wait(pool, EXEC_CONNECTED, 15000, &st), EXEC_CONNECTED);
 	assert_int_equal(
 	    run(pool, &res, NULL, &err, "echo", "trusted", NULL), 0);
 	assert_string_equal(res.stdout_buf, "trusted\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_free(pool);
 
 	/* the flow after a refusal: pool refuses, trust, kick, connected */
@@ -272,7 +306,7 @@ test_trust_adds_key_then_connects(void **state)
 	assert_int_equal(sshpool_trust_hostkey(&cc, fp, &err), 0);
 	sshpool_kick(pool);
 	assert_int_equal(
-	    pool_wait(pool, SSHPOOL_CONNECTED, 10000, &st), SSHPOOL_CONNECTED);
+	    pool_wait(pool, EXEC_CONNECTED, 10000, &st), EXEC_CONNECTED);
 	sshpool_free(pool);
 
 	cc_fini(&cc);
@@ -288,7 +322,7 @@ test_bad_key_is_eauth(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err = { 0 };
 	char                 *keyf, *who;
 
@@ -301,7 +335,7 @@ test_bad_key_is_eauth(void **state)
 	cc_set(&cc.ssh_key_path, keyf);
 	pool = pool_start(&cc, NULL);
 	pool_wait_settled(pool, &st);
-	assert_int_equal(st.state, SSHPOOL_UNREACHABLE);
+	assert_int_equal(st.state, EXEC_UNREACHABLE);
 	assert_int_equal(st.last_error_code, MLOPS_EAUTH);
 	assert_non_null(strstr(st.last_error, who));
 	assert_int_equal(
@@ -329,7 +363,7 @@ test_ssh_config_alias(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err      = { 0 };
 	char                 *old_home = NULL, *old_sock = NULL, *text, *kh;
 	const char           *h    = getenv("HOME");
@@ -363,10 +397,10 @@ test_ssh_config_alias(void **state)
 	cc.hostname = xstrdup("myalias");
 	pool        = pool_start(&cc, NULL);
 	assert_int_equal(
-	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	    pool_wait(pool, EXEC_CONNECTED, 15000, &st), EXEC_CONNECTED);
 	assert_int_equal(run(pool, &res, NULL, &err, "id", "-un", NULL), 0);
 	assert_string_equal(res.stdout_buf, "mlops\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_free(pool);
 
 	/* explicit cluster keys win over the config: port */
@@ -400,7 +434,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		SBX_TEST(test_connect_and_slurm_version),
+		SBX_TEST(test_connect_hook_and_host_key),
 		SBX_TEST(test_hostkey_unknown_is_refused),
 		SBX_TEST(test_hostkey_changed_is_refused),
 		SBX_TEST(test_trust_adds_key_then_connects),

@@ -31,7 +31,7 @@ test_exec_metacharacters_arrive_unchanged(void **state)
 	struct sbx           *x = *state;
 	struct cluster_config cc;
 	struct sshpool       *pool;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err  = { 0 };
 	struct strbuf         want = STRBUF_INIT;
 	struct stat           sb;
@@ -70,19 +70,19 @@ test_exec_metacharacters_arrive_unchanged(void **state)
 	assert_int_equal(res.stdout_len, want.len);
 	assert_memory_equal(res.stdout_buf, want.buf, want.len);
 	assert_int_equal(stat(pwned, &sb), -1); /* same host: check here */
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* the same through a login shell (quoted twice) */
 	{
-		struct sshexec_opts o;
+		struct exec_opts o;
 
-		sshexec_opts_init(&o);
+		exec_opts_init(&o);
 		o.login_shell = true;
 		assert_int_equal(sshpool_exec(pool, argv, &o, &res, &err), 0);
 		assert_int_equal(res.stdout_len, want.len);
 		assert_memory_equal(res.stdout_buf, want.buf, want.len);
 		assert_int_equal(stat(pwned, &sb), -1);
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 	}
 	sshpool_free(pool);
 	cc_fini(&cc);
@@ -99,7 +99,7 @@ test_exec_stderr_exit_status_and_signal(void **state)
 	struct sbx           *x = *state;
 	struct cluster_config cc;
 	struct sshpool       *pool;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err = { 0 };
 
 	cc_init(&cc, x, "alpha", x->alpha_port);
@@ -113,19 +113,19 @@ test_exec_stderr_exit_status_and_signal(void **state)
 	assert_int_equal(res.stdout_len, 4);
 	assert_string_equal(res.stderr_buf, "e\n");
 	assert_false(res.stdout_truncated);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	assert_int_equal(
 	    run(pool, &res, NULL, &err, "sh", "-c", "kill -KILL $$", NULL), 0);
 	assert_int_equal(res.exit_status, -1);
 	assert_string_equal(res.exit_signal, "KILL");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	assert_int_equal(
 	    run(pool, &res, NULL, &err, "no-such-command-mlops", NULL), 0);
 	assert_int_equal(res.exit_status, 127);
 	assert_non_null(strstr(res.stderr_buf, "not found"));
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_free(pool);
 	cc_fini(&cc);
 }
@@ -136,8 +136,8 @@ test_exec_output_caps_and_stdin(void **state)
 	struct sbx           *x = *state;
 	struct cluster_config cc;
 	struct sshpool       *pool;
-	struct sshexec_result res;
-	struct sshexec_opts   o;
+	struct exec_result    res;
+	struct exec_opts      o;
 	struct mlops_error    err = { 0 };
 	char                 *data;
 	const size_t          big = 3u * 1024u * 1024u;
@@ -145,7 +145,7 @@ test_exec_output_caps_and_stdin(void **state)
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
 
-	sshexec_opts_init(&o);
+	exec_opts_init(&o);
 	o.max_stdout = 1000;
 	o.max_stderr = 10;
 	assert_int_equal(run(pool, &res, &o, &err, "sh", "-c",
@@ -160,7 +160,7 @@ test_exec_output_caps_and_stdin(void **state)
 	assert_int_equal(res.stderr_len, 10);
 	assert_string_equal(res.stderr_buf, "0123456789");
 	assert_true(res.stderr_truncated);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* 5 MB uncapped: the window keeps moving with callbacks */
 	assert_int_equal(run(pool, &res, NULL, &err, "sh", "-c",
@@ -168,29 +168,29 @@ test_exec_output_caps_and_stdin(void **state)
 	    0);
 	assert_int_equal(res.stdout_len, 5000000);
 	assert_false(res.stdout_truncated);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* stdin: 3 MB with NUL bytes, echoed back byte for byte */
 	data = xmalloc(big);
 	for (size_t i = 0; i < big; i++) {
 		data[i] = (char) (i * 7 + i / 1000);
 	}
-	sshexec_opts_init(&o);
+	exec_opts_init(&o);
 	o.stdin_data = data;
 	o.stdin_len  = big;
 	assert_int_equal(run(pool, &res, &o, &err, "cat", NULL), 0);
 	assert_int_equal(res.stdout_len, big);
 	assert_memory_equal(res.stdout_buf, data, big);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	free(data);
 
 	/* no stdin: EOF at once, so `cat` ends */
-	sshexec_opts_init(&o);
+	exec_opts_init(&o);
 	o.timeout_ms = 5000;
 	assert_int_equal(run(pool, &res, &o, &err, "cat", NULL), 0);
 	assert_int_equal(res.stdout_len, 0);
 	assert_string_equal(res.stdout_buf, "");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_free(pool);
 	cc_fini(&cc);
 }
@@ -202,14 +202,14 @@ test_exec_timeout_keeps_session(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshpool_status st;
-	struct sshexec_result res;
-	struct sshexec_opts   o;
+	struct exec_result    res;
+	struct exec_opts      o;
 	struct mlops_error    err = { 0 };
 	uint64_t              t0;
 
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
-	sshexec_opts_init(&o);
+	exec_opts_init(&o);
 	o.timeout_ms = 500;
 	t0           = now_ms();
 	assert_int_equal(
@@ -223,9 +223,9 @@ test_exec_timeout_keeps_session(void **state)
 	    run(pool, &res, &o, &err, "echo", "still here", NULL), 0);
 	assert_true(now_ms() - t0 < 2000);
 	assert_string_equal(res.stdout_buf, "still here\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_status(pool, &st);
-	assert_int_equal(st.state, SSHPOOL_CONNECTED);
+	assert_int_equal(st.state, EXEC_CONNECTED);
 	assert_int_equal(st.n_connects, 1);
 	sshpool_free(pool);
 	cc_fini(&cc);
@@ -294,8 +294,8 @@ test_login_shell_strips_profile_noise(void **state)
 	struct sbx           *x = *state;
 	struct cluster_config cc;
 	struct sshpool       *pool;
-	struct sshexec_result res;
-	struct sshexec_opts   o;
+	struct exec_result    res;
+	struct exec_opts      o;
 	struct mlops_error    err = { 0 };
 	struct profile_job    job = { 0 };
 	char                 *flag;
@@ -308,7 +308,7 @@ test_login_shell_strips_profile_noise(void **state)
 	assert_int_equal(
 	    testutil_sh("touch %s && chmod 644 %s", flag, flag), 0);
 
-	sshexec_opts_init(&o);
+	exec_opts_init(&o);
 	o.login_shell = true;
 	if (!job.installed) {
 		print_message(
@@ -320,14 +320,14 @@ test_login_shell_strips_profile_noise(void **state)
 		    0);
 		assert_non_null(strstr(res.stdout_buf, "MOTD noise"));
 		assert_non_null(strstr(res.stderr_buf, "profile noise"));
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 	}
 	assert_int_equal(run(pool, &res, &o, &err, "sh", "-c",
 	                     "echo payload; echo err-payload >&2", NULL),
 	    0);
 	assert_string_equal(res.stdout_buf, "payload\n");
 	assert_string_equal(res.stderr_buf, "err-payload\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* it is a login shell, and marker-like text is left alone */
 	assert_int_equal(run(pool, &res, &o, &err, "bash", "-c",
@@ -338,11 +338,11 @@ test_login_shell_strips_profile_noise(void **state)
 	/* bash -c inside the login shell is not itself a login shell */
 	assert_string_equal(
 	    res.stdout_buf, "no\nmlops-marker-00000000\ntail\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	assert_int_equal(
 	    run(pool, &res, &o, &err, "shopt", "login_shell", NULL), 0);
 	assert_non_null(strstr(res.stdout_buf, "on"));
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* stdin passes through the wrapper */
 	o.stdin_data = "via stdin\n";
@@ -350,7 +350,7 @@ test_login_shell_strips_profile_noise(void **state)
 	assert_int_equal(run(pool, &res, &o, &err, "cat", NULL), 0);
 	assert_string_equal(res.stdout_buf, "via stdin\n");
 	assert_string_equal(res.stderr_buf, "");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* use_login_shell on the cluster turns it on for every command */
 	{
@@ -362,7 +362,7 @@ test_login_shell_strips_profile_noise(void **state)
 		    run(lp, &res, NULL, &err, "echo", "clean", NULL), 0);
 		assert_string_equal(res.stdout_buf, "clean\n");
 		assert_string_equal(res.stderr_buf, "");
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 		sshpool_free(lp);
 	}
 

@@ -193,7 +193,7 @@ test_unreachable_then_reconnects_while_other_cluster_answers(void **state)
 	struct sshpool       *pa, *pb;
 	struct sshpool_opts   o;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err = { 0 };
 	struct proxy          px;
 	char                 *line, *kh;
@@ -221,18 +221,18 @@ test_unreachable_then_reconnects_while_other_cluster_answers(void **state)
 	pa            = pool_start(&ca, &o);
 	pb            = pool_start(&cb, &o);
 	assert_int_equal(
-	    pool_wait(pa, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	    pool_wait(pa, EXEC_CONNECTED, 15000, &st), EXEC_CONNECTED);
 	assert_int_equal(
-	    pool_wait(pb, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	    pool_wait(pb, EXEC_CONNECTED, 15000, &st), EXEC_CONNECTED);
 	assert_int_equal(run(pa, &res, NULL, &err, "hostname", NULL), 0);
 	assert_string_equal(res.stdout_buf, "alpha-login\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* alpha goes away: the idle probe notices within ~1-2 s */
 	proxy_cmd(&px, 'd');
 	t_down = now_ms();
-	assert_int_equal(pool_wait(pa, SSHPOOL_UNREACHABLE, 8000, &st),
-	    SSHPOOL_UNREACHABLE);
+	assert_int_equal(
+	    pool_wait(pa, EXEC_UNREACHABLE, 8000, &st), EXEC_UNREACHABLE);
 	assert_true(st.last_error[0] != '\0');
 	assert_int_equal(st.last_error_code, MLOPS_EUNREACHABLE);
 	print_message("alpha unreachable after %llu ms: %s\n",
@@ -251,27 +251,27 @@ test_unreachable_then_reconnects_while_other_cluster_answers(void **state)
 		    run(pb, &res, NULL, &err, "hostname", NULL), 0);
 		assert_string_equal(res.stdout_buf, "beta-login\n");
 		assert_true(now_ms() - t0 < 1500);
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 		sleep_ms(300);
 	}
 	sshpool_status(pa, &st);
-	assert_int_equal(st.state, SSHPOOL_UNREACHABLE);
+	assert_int_equal(st.state, EXEC_UNREACHABLE);
 	assert_true(st.next_retry_ms <= o.backoff_max_ms);
 
 	/* alpha is back: reconnects by itself within the backoff ceiling */
 	proxy_cmd(&px, 'u');
 	t0 = now_ms();
 	assert_int_equal(
-	    pool_wait(pa, SSHPOOL_CONNECTED,
+	    pool_wait(pa, EXEC_CONNECTED,
 	        o.backoff_max_ms + o.connect_timeout_ms + 1000, &st),
-	    SSHPOOL_CONNECTED);
+	    EXEC_CONNECTED);
 	print_message("alpha back after %llu ms\n",
 	    (unsigned long long) (now_ms() - t0));
 	assert_int_equal(st.n_connects, 2);
 	assert_string_equal(st.last_error, "");
 	assert_int_equal(run(pa, &res, NULL, &err, "hostname", NULL), 0);
 	assert_string_equal(res.stdout_buf, "alpha-login\n");
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	sshpool_status(pb, &st);
 	assert_int_equal(st.n_connects, 1);
 
@@ -296,7 +296,7 @@ test_closed_port_is_unreachable(void **state)
 	struct sshpool       *pool;
 	struct sshpool_opts   o;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err  = { 0 };
 	unsigned              port = 0;
 	int                   fd   = proxy_listen(&port);
@@ -307,7 +307,7 @@ test_closed_port_is_unreachable(void **state)
 	fast_opts(&o);
 	pool = pool_start(&cc, &o);
 	pool_wait_settled(pool, &st);
-	assert_int_equal(st.state, SSHPOOL_UNREACHABLE);
+	assert_int_equal(st.state, EXEC_UNREACHABLE);
 	assert_int_equal(st.last_error_code, MLOPS_EUNREACHABLE);
 	assert_non_null(strstr(st.last_error, "cannot connect"));
 	t0 = now_ms();
@@ -330,7 +330,7 @@ test_fifty_commands_one_connection(void **state)
 	struct cluster_config cc;
 	struct sshpool       *pool;
 	struct sshpool_status st;
-	struct sshexec_result res;
+	struct exec_result    res;
 	struct mlops_error    err = { 0 };
 	char                  n[16], want[24];
 	uint64_t              t0;
@@ -338,7 +338,7 @@ test_fifty_commands_one_connection(void **state)
 	cc_init(&cc, x, "alpha", x->alpha_port);
 	pool = pool_start(&cc, NULL);
 	assert_int_equal(
-	    pool_wait(pool, SSHPOOL_CONNECTED, 15000, &st), SSHPOOL_CONNECTED);
+	    pool_wait(pool, EXEC_CONNECTED, 15000, &st), EXEC_CONNECTED);
 	t0 = now_ms();
 	for (int i = 0; i < 50; i++) {
 		snprintf(n, sizeof(n), "%d", i);
@@ -346,7 +346,7 @@ test_fifty_commands_one_connection(void **state)
 		assert_int_equal(
 		    run(pool, &res, NULL, &err, "echo", n, NULL), 0);
 		assert_string_equal(res.stdout_buf, want);
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 	}
 	print_message(
 	    "50 commands in %llu ms\n", (unsigned long long) (now_ms() - t0));
@@ -367,8 +367,8 @@ struct async_count {
 };
 
 static void
-async_cb(void *arg, int rc, struct sshexec_result *res,
-    const struct mlops_error *err)
+async_cb(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct async_count *c = arg;
 
@@ -392,16 +392,16 @@ struct poster {
 static void *
 poster_main(void *arg)
 {
-	struct poster        *p = arg;
-	struct sshexec_result res;
-	struct mlops_error    err = { 0 };
+	struct poster     *p = arg;
+	struct exec_result res;
+	struct mlops_error err = { 0 };
 
 	for (int i = 0; i < 10; i++) {
 		if (run(p->pool, &res, NULL, &err, "echo", "x", NULL) == 0
 		    && strcmp(res.stdout_buf, "x\n") == 0) {
 			p->ok++;
 		}
-		sshexec_result_fini(&res);
+		exec_result_fini(&res);
 	}
 	return NULL;
 }
@@ -459,7 +459,7 @@ test_threads_async_and_stop(void **state)
 	assert_int_equal(c.shutting_down, 2);
 	pthread_mutex_unlock(&c.mtx);
 	sshpool_status(pool, &st);
-	assert_int_equal(st.state, SSHPOOL_DISCONNECTED);
+	assert_int_equal(st.state, EXEC_DISCONNECTED);
 	/* after stop: refused at once, callback never called */
 	assert_int_equal(
 	    sshpool_exec_async(pool, echo, NULL, async_cb, &c, &err),

@@ -44,14 +44,14 @@ struct sftp_job {
 static int
 sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 {
-	struct sftp_job      *job  = arg;
-	struct strbuf         got  = STRBUF_INIT;
-	struct sshexec_result res  = { 0 };
-	char                 *deep = NULL, *file = NULL, *abs = NULL;
-	char                 *data = NULL;
-	const size_t          n    = 200000;
-	uint64_t              size = 0;
-	const char           *argv[4];
+	struct sftp_job   *job  = arg;
+	struct strbuf      got  = STRBUF_INIT;
+	struct exec_result res  = { 0 };
+	char              *deep = NULL, *file = NULL, *abs = NULL;
+	char              *data = NULL;
+	const size_t       n    = 200000;
+	uint64_t           size = 0;
+	const char        *argv[4];
 
 	SFTP_CHECK(sftp != NULL);
 	deep = xasprintf("~/%s/a/b//c/", job->dir);
@@ -90,7 +90,7 @@ sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 	argv[3] = NULL;
 	SFTP_CHECK(sshexec_run(&res, s, argv, NULL, err) == 0);
 	SFTP_CHECK(strcmp(res.stdout_buf, "640\n") == 0);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* replacing an existing file (the mv path); no temp files left */
 	SFTP_CHECK(
@@ -105,7 +105,7 @@ sftp_fn(ssh_session s, sftp_session sftp, void *arg, struct mlops_error *err)
 	argv[2] = deep + 2; /* relative to the login dir */
 	SFTP_CHECK(sshexec_run(&res, s, argv, NULL, err) == 0);
 	SFTP_CHECK(strcmp(res.stdout_buf, "data.bin\n") == 0);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 
 	/* absent files */
 	SFTP_CHECK(sshexec_sftp_stat_size(&size, sftp, "~/no/such/file", err)
@@ -128,7 +128,7 @@ out:
 	argv[2] = job->dir;
 	argv[3] = NULL;
 	sshexec_run(&res, s, argv, NULL, NULL);
-	sshexec_result_fini(&res);
+	exec_result_fini(&res);
 	strbuf_fini(&got);
 	free(deep);
 	free(file);

@@ -1,8 +1,8 @@
 /*
  * mlopsd: parses arguments, loads the configuration, takes the socket lock,
- * detaches unless --foreground, starts the subsystems in order and, on
- * SIGTERM or SIGINT, stops them in reverse (listeners first, store last).
- * This thread only handles signals once everything runs.
+ * detaches unless --foreground, starts the daemon (mlopsd_start()) and, on
+ * SIGTERM or SIGINT, stops it (mlopsd_stop()). This thread only handles
+ * signals once everything runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,26 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <nng/nng.h>
-
 #include <mlops/log.h>
 #include <mlops/paths.h>
 #include <mlops/protocol.h>
 #include <mlops/xmalloc.h>
 
-#include "clusters.h"
 #include "config.h"
-#include "events.h"
-#include "gitinfo.h"
-#include "launch.h"
+#include "daemon.h"
 #include "listen.h"
-#include "logread.h"
 #include "mlopsd.h"
-#include "poller.h"
-#include "rpc.h"
-#include "ssh_executor.h"
-#include "store.h"
-#include "store_meta.h"
 
 static void __attribute__((noreturn)) usage(int status)
 {
@@ -176,15 +165,6 @@ main_abspath(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-/* Every cluster's executor: its SSH pool, with the daemon's tunables. */
-static int
-mlopsd_ssh_exec_new(struct executor **out, const struct cluster_config *cc,
-    exec_call_fn on_connect, void *on_connect_arg, void *arg,
-    struct mlops_error *err)
-{
-	return ssh_executor_new(out, cc, arg, on_connect, on_connect_arg, err);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -204,17 +184,14 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mlopsd       d = { 0 };
-	struct sshpool_opts ssh_opts;
-	struct mlops_error  err        = { 0 };
-	struct store       *st         = NULL;
-	enum log_level      level      = LOG_LEVEL_INFO;
-	int                 foreground = 0, check = 0, ready_fd = -1, c, sig;
-	int                *lock_fds        = NULL;
-	int                 status          = 0;
-	unsigned            reconnect_max_s = 0;
-	sigset_t            set;
-	char               *end;
+	struct mlopsd      d          = { 0 };
+	struct mlops_error err        = { 0 };
+	enum log_level     level      = LOG_LEVEL_INFO;
+	int                foreground = 0, check = 0, ready_fd = -1, c, sig;
+	int               *lock_fds = NULL;
+	int                status   = 0;
+	sigset_t           set;
+	char              *end;
 
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
@@ -265,7 +242,7 @@ main(int argc, char **argv)
 				    "expected 1 to 3600 seconds\n");
 				return 2;
 			}
-			reconnect_max_s = (unsigned) ceiling;
+			d.d_reconnect_max_s = (unsigned) ceiling;
 			break;
 		case 'L':
 			level = parse_level(optarg);
@@ -359,27 +336,7 @@ main(int argc, char **argv)
 	log_info("mlopsd %s starting (pid %ld, config %s, state %s)",
 	    MLOPS_VERSION, (long) d.d_pid, d.d_config_path, d.d_state_dir);
 
-	d.d_listeners = listen_set_new();
-	d.d_logread   = logread_new(&d);
-	sshpool_opts_init(&ssh_opts);
-	if (reconnect_max_s != 0) {
-		ssh_opts.backoff_max_ms = reconnect_max_s * 1000;
-		if (ssh_opts.backoff_initial_ms > ssh_opts.backoff_max_ms) {
-			ssh_opts.backoff_initial_ms = ssh_opts.backoff_max_ms;
-		}
-	}
-	d.d_exec_new = mlopsd_ssh_exec_new;
-	d.d_exec_arg = &ssh_opts;
-	events_notify_init(&d.d_notify);
-	if (gitinfo_global_init(&err) < 0
-	    || store_open(&st, d.d_db_path, &err) < 0
-	    || store_instance_id(&d.d_instance, st, &err) < 0
-	    || events_start(&d.d_events, &d, &err) < 0
-	    || clusters_start(&d.d_clusters, &d, &err) < 0
-	    || launcher_new(&d.d_launcher) < 0
-	    || poller_start(&d.d_poller, &d, &err) < 0
-	    || rpc_start(&d.d_rpc, &d, &err) < 0
-	    || listen_guard_start(&d, 1000, &err) < 0) {
+	if (mlopsd_start(&d, &err) < 0) {
 		fail(ready_fd, &err);
 	}
 	ready(ready_fd, "0");
@@ -398,20 +355,7 @@ main(int argc, char **argv)
 		break;
 	}
 
-	listen_guard_stop(&d);
-	rpc_stop(d.d_rpc);           /* no new requests */
-	poller_stop(d.d_poller);     /* waits for cycles in flight */
-	launcher_free(d.d_launcher); /* waits for launches in flight */
-	clusters_stop(d.d_clusters); /* completes pending calls */
-	rpc_free(d.d_rpc);
-	logread_free(d.d_logread); /* every read has completed */
-	events_stop(d.d_events);
-	listen_set_free(d.d_listeners);
-	/* nng's threads end here; their libgit2 thread state is freed on
-	 * thread exit only while libgit2 is still initialised. */
-	nng_fini();
-	store_close(st);
-	gitinfo_global_shutdown();
+	mlopsd_stop(&d);
 	log_info("stopped");
 out:
 	config_free(d.d_cfg);
@@ -427,7 +371,6 @@ out:
 	free(d.d_tls.key_file);
 	free(d.d_tls.ca_file);
 	free(lock_fds); /* the locks themselves go with the process */
-	free(d.d_instance);
 	mlops_log_close();
 	return status;
 }

@@ -70,8 +70,9 @@ void exec_result_fini(struct exec_result *r);
 /* ---- a session: work on the executor's worker ------------------------- */
 
 struct exec_session_ops {
-	int (*run)(void *impl, struct exec_result *out, const char *const *argv,
-	    const struct exec_opts *opts, struct mlops_error *err);
+	int (*run)(void *impl, struct exec_result *out,
+	    const char *const *argv, const struct exec_opts *opts,
+	    struct mlops_error *err);
 	int (*mkdir_p)(void *impl, const char *path, mode_t mode,
 	    struct mlops_error *err);
 	int (*write_file)(void *impl, const char *path, const void *data,
@@ -182,15 +183,14 @@ struct exec_status {
  * callback may take the buffers out of `res`), else a negative MLOPS_E*
  * with `err` filled and `res` NULL.
  */
-typedef void (*exec_run_cb)(void *arg, int rc, struct exec_result *res,
-    const struct mlops_error *err);
+typedef void (*exec_run_cb)(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err);
 /* Work on the worker with the connected session; returns 0 or MLOPS_E*.
  * MLOPS_EUNREACHABLE makes the executor check its connection. */
 typedef int (*exec_call_fn)(
     struct exec_session *s, void *arg, struct mlops_error *err);
 /* Completion of executor_call_async(); `err` is NULL when rc == 0. */
-typedef void (*exec_done_cb)(
-    void *arg, int rc, const struct mlops_error *err);
+typedef void (*exec_done_cb)(void *arg, int rc, const struct mlops_error *err);
 
 struct executor_ops {
 	int (*run_async)(void *impl, const char *const *argv,
@@ -282,8 +282,8 @@ executor_kick(struct executor *ex)
  * MLOPS_ECONFIG.
  */
 static inline int
-executor_fetch_hostkey(struct executor *ex, char **fingerprint,
-    char **keytype, int *known, struct mlops_error *err)
+executor_fetch_hostkey(struct executor *ex, char **fingerprint, char **keytype,
+    int *known, struct mlops_error *err)
 {
 	return ex->ops->fetch_hostkey(
 	    ex->impl, fingerprint, keytype, known, err);

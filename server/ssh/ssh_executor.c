@@ -73,8 +73,8 @@ ssh_sess_mkdir_p(
 }
 
 static int
-ssh_sess_write_file(void *impl, const char *path, const void *data,
-    size_t len, mode_t mode, struct mlops_error *err)
+ssh_sess_write_file(void *impl, const char *path, const void *data, size_t len,
+    mode_t mode, struct mlops_error *err)
 {
 	struct ssh_exec_session *ss = impl;
 
@@ -87,8 +87,7 @@ ssh_sess_write_file(void *impl, const char *path, const void *data,
 
 static int
 ssh_sess_read_range(void *impl, struct strbuf *out, uint64_t *file_size,
-    const char *path, uint64_t offset, size_t maxlen,
-    struct mlops_error *err)
+    const char *path, uint64_t offset, size_t maxlen, struct mlops_error *err)
 {
 	struct ssh_exec_session *ss = impl;
 
@@ -170,8 +169,8 @@ ssh_ex_call(void *impl, exec_call_fn fn, void *arg, struct mlops_error *err)
 }
 
 static void
-ssh_exec_run_done(void *arg, int rc, struct exec_result *res,
-    const struct mlops_error *err)
+ssh_exec_run_done(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct ssh_exec_run *r = arg;
 

@@ -47,8 +47,8 @@ typedef void (*cluster_info_cb)(void *arg, int rc, struct cluster_info *info,
  * callback gets MLOPS_EUNREACHABLE, MLOPS_ESLURM (Slurm's words, or a
  * version older than slurm_cmd_check_version() allows) or MLOPS_EPARSE.
  */
-int cluster_info_fetch(struct mlopsd *d, const char *name,
-    cluster_info_cb cb, void *arg, struct mlops_error *err);
+int cluster_info_fetch(struct mlopsd *d, const char *name, cluster_info_cb cb,
+    void *arg, struct mlops_error *err);
 
 void cluster_info_free(struct cluster_info *info);
 

@@ -1,13 +1,16 @@
 /*
  * The daemon's one root context, passed explicitly to every subsystem (no
- * globals). Built by main.c, which starts the subsystems in order and stops
- * them in reverse. The cluster core reaches clusters only through the
- * executors d_exec_new makes, and tells the layers above of changes only
- * through d_notify: it never calls them.
+ * globals). main.c fills in what the options and the configuration say;
+ * mlopsd_start() (daemon.h) starts the subsystems in order and
+ * mlopsd_stop() stops them in reverse. The cluster core reaches clusters
+ * only through the executors d_exec_new makes, and tells the layers above
+ * (rpc/) of changes only through d_notify: it never calls them. Their
+ * handles here (d_rpc, d_events, d_listeners) are opaque to it.
  */
 #ifndef MLOPS_SERVER_MLOPSD_H
 #define MLOPS_SERVER_MLOPSD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -43,6 +46,7 @@ typedef int (*mlopsd_exec_new_fn)(struct executor **out,
 struct rpc;
 struct events;
 struct listen_set;
+struct store;
 struct clusters;
 struct launcher;
 struct poller;
@@ -67,8 +71,10 @@ struct mlopsd {
 	/* Read-only after startup: any thread may read it without a lock. */
 	struct mlops_config *d_cfg;
 
-	mlopsd_exec_new_fn   d_exec_new; /* every cluster's executor */
+	mlopsd_exec_new_fn   d_exec_new; /* NULL at start: SSH */
 	void                *d_exec_arg;
+	bool                 d_exec_arg_owned;
+	unsigned             d_reconnect_max_s; /* SSH backoff ceiling; 0 */
 	struct mlopsd_notify d_notify;
 
 	struct listen_set *d_listeners; /* every nng listener, for the guard */
@@ -78,6 +84,9 @@ struct mlopsd {
 	struct events     *d_events;
 	struct rpc        *d_rpc;
 	struct logread    *d_logread; /* shared job log readers */
+
+	struct store *d_store; /* the startup connection (instance id) */
+	bool          d_git_inited, d_guard_started;
 
 	char   *d_instance;   /* this database's instance id (job names) */
 	int64_t d_started_at; /* unix seconds */

@@ -71,8 +71,8 @@ job_ops_cancel_apply(struct job_ops_cancel *c, const char *out)
 }
 
 static void
-job_ops_cancel_done(void *arg, int rc, struct exec_result *res,
-    const struct mlops_error *err)
+job_ops_cancel_done(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct job_ops_cancel *c    = arg;
 	struct mlops_error     e    = { 0 };
@@ -142,8 +142,8 @@ job_ops_cancel(struct mlopsd *d, struct store *st, int64_t job_id,
 	c->arg      = arg;
 	exec_opts_init(&opts);
 	opts.timeout_ms = 30000;
-	rc              = executor_run_async(
-	                 ex, (const char *const *) argv, &opts, job_ops_cancel_done, c, err);
+	rc = executor_run_async(ex, (const char *const *) argv, &opts,
+	    job_ops_cancel_done, c, err);
 	slurm_argv_free(argv);
 	if (rc < 0) {
 		free(c->cluster);
@@ -159,8 +159,8 @@ struct job_ops_start {
 };
 
 static void
-job_ops_start_done(void *arg, int rc, struct exec_result *res,
-    const struct mlops_error *err)
+job_ops_start_done(
+    void *arg, int rc, struct exec_result *res, const struct mlops_error *err)
 {
 	struct job_ops_start *s     = arg;
 	struct slurm_starts   st    = { 0 };

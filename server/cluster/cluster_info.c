@@ -22,8 +22,8 @@ struct cluster_info_work {
 
 /* Runs one Slurm command that must succeed; *out takes its stdout. */
 static int
-cluster_info_run(struct exec_session *s, char **argv, char **out,
-    struct mlops_error *err)
+cluster_info_run(
+    struct exec_session *s, char **argv, char **out, struct mlops_error *err)
 {
 	struct exec_result res = { 0 };
 	struct exec_opts   opts;
@@ -32,7 +32,7 @@ cluster_info_run(struct exec_session *s, char **argv, char **out,
 	exec_opts_init(&opts);
 	opts.timeout_ms = 30000;
 	opts.max_stdout = 8u << 20;
-	rc              = exec_run(s, &res, (const char *const *) argv, &opts, err);
+	rc = exec_run(s, &res, (const char *const *) argv, &opts, err);
 	slurm_argv_free(argv);
 	if (rc < 0) {
 		return rc;
@@ -50,13 +50,12 @@ cluster_info_run(struct exec_session *s, char **argv, char **out,
 static int
 cluster_info_fn(struct exec_session *s, void *arg, struct mlops_error *err)
 {
-	struct cluster_info_work *w    = arg;
-	struct cluster_info      *info = w->info;
+	struct cluster_info_work *w     = arg;
+	struct cluster_info      *info  = w->info;
 	char                     *ptext = NULL, *ntext = NULL;
 	int                       rc;
 
-	if ((rc = cluster_info_run(s, slurm_cmd_partitions(), &ptext, err))
-	        < 0
+	if ((rc = cluster_info_run(s, slurm_cmd_partitions(), &ptext, err)) < 0
 	    || (rc = cluster_info_run(s, slurm_cmd_nodes(), &ntext, err)) < 0
 	    || (rc = slurm_parse_partitions(&info->parts, ptext, err)) < 0
 	    || (rc = slurm_parse_nodes(&info->nodes, ntext, err)) < 0) {

@@ -14,7 +14,6 @@
 
 #include <mlops/log.h>
 #include <mlops/strbuf.h>
-#include <mlops/types.h>
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"

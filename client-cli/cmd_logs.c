@@ -97,7 +97,9 @@ logs_print(struct logs *l, bool flush)
 	if (rc == 0 && flush) {
 		rc = output_flush();
 	}
-	return rc < 0 ? cli_fail(l->cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0
+	    ? cli_fail(l->cli, MLOPS_EIO, NULL, "cannot write output")
+	    : CLI_EXIT_OK;
 }
 
 /* Keeps the job's state from a reply. */
@@ -169,7 +171,8 @@ logs_call(struct logs *l, int64_t offset, uint32_t max, Mlops__Response **out)
 		    && (resp->body_case != MLOPS__RESPONSE__BODY_LOGS
 		        || resp->logs == NULL)) {
 			mlops__response__free_unpacked(resp, NULL);
-			cli_fail(cli, "the daemon sent an unexpected reply");
+			cli_fail(cli, MLOPS_EPROTO, NULL,
+			    "the daemon sent an unexpected reply");
 			return CLI_EXIT_UNREACHABLE;
 		}
 		if (rc == 0) {
@@ -184,8 +187,7 @@ logs_call(struct logs *l, int64_t offset, uint32_t max, Mlops__Response **out)
 			mlops__response__free_unpacked(resp, NULL);
 		}
 		if (!(l->follow && from_server && logs_transient(rc))) {
-			cli_fail(cli, "%s",
-			    err.msg[0] != '\0' ? err.msg : mlops_strerror(rc));
+			cli_fail_err(cli, rc, &err);
 			return cli_exit_for(rc, from_server);
 		}
 		if (!l->said_retry) {
@@ -207,12 +209,13 @@ static int
 logs_missing(struct logs *l)
 {
 	if (l->terminal) {
-		cli_fail(l->cli, "job %" PRId64 " left no %s (it is %s)",
-		    l->id, logs_stream(l), l->state);
+		cli_fail(l->cli, MLOPS_ENOTFOUND, NULL,
+		    "job %" PRId64 " left no %s (it is %s)", l->id,
+		    logs_stream(l), l->state);
 		return l->follow ? logs_job_status(l) : CLI_EXIT_ERROR;
 	}
 	if (!l->follow) {
-		return cli_fail(l->cli,
+		return cli_fail(l->cli, MLOPS_ENOTFOUND, NULL,
 		    "job %" PRId64 " has no %s yet (it is %s)", l->id,
 		    logs_stream(l), l->state);
 	}
@@ -393,7 +396,7 @@ logs_parse_tail(struct cli *cli, const char *s, long *out)
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 0
 	    || v > INT_MAX) {
 		return cli_usage_error(
-		    cli, "--tail: not a number of lines: '%s'", s);
+		    cli, "--tail", "--tail: not a number of lines: '%s'", s);
 	}
 	*out = v;
 	return CLI_EXIT_OK;

@@ -203,7 +203,8 @@ cmd_watch_subscribe(struct cli *cli, struct mlops_sub **out)
 	url   = given != NULL && *given != '\0' ? xstrdup(given)
 	                                        : mlops_events_url_for(cli->url);
 	if (url == NULL) {
-		return cli_fail(cli, "no events URL for %s", cli->url);
+		return cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "no events URL for %s", cli->url);
 	}
 	if (cli->debug) {
 		fprintf(stderr, "mlops: debug: subscribing to %s\n", url);
@@ -211,7 +212,7 @@ cmd_watch_subscribe(struct cli *cli, struct mlops_sub **out)
 	rc = mlops_sub_open(out, url, &cli->tls, &err);
 	free(url);
 	if (rc < 0) {
-		cli_fail(cli, "%s", err.msg);
+		cli_fail_err(cli, rc, &err);
 		return cli_exit_for(rc, false) == CLI_EXIT_ERROR
 		    ? CLI_EXIT_ERROR
 		    : CLI_EXIT_UNREACHABLE;
@@ -262,7 +263,7 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 		}
 		if (r < 0) {
 			if (!watch_stop) {
-				cli_fail(cli, "%s", err.msg);
+				cli_fail_err(cli, r, &err);
 				rc = CLI_EXIT_UNREACHABLE;
 			}
 			break;
@@ -275,7 +276,8 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 		              : watch_text(ev);
 		mlops__event__free_unpacked(ev, NULL);
 		if (r < 0 || output_flush() < 0) {
-			rc = cli_fail(cli, "cannot write output");
+			rc = cli_fail(
+			    cli, MLOPS_EIO, NULL, "cannot write output");
 			break;
 		}
 	}

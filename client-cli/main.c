@@ -145,10 +145,11 @@ main_help(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (argc > 3) {
-		return cli_usage_error(cli, "too many arguments");
+		return cli_usage_error(cli, NULL, "too many arguments");
 	}
 	if ((spec = main_find(argv[1])) == NULL || spec->fn == main_help) {
-		return cli_usage_error(cli, "unknown command '%s'", argv[1]);
+		return cli_usage_error(
+		    cli, "COMMAND", "unknown command '%s'", argv[1]);
 	}
 	av[ac++] = argv[1];
 	if (argc > 2) {
@@ -170,7 +171,7 @@ main_parse_timeout(struct cli *cli, const char *s)
 	v     = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v <= 0
 	    || v > 24L * 3600 * 1000) {
-		return cli_usage_error(cli,
+		return cli_usage_error(cli, "--timeout",
 		    "--timeout: not a positive "
 		    "number of milliseconds: '%s'",
 		    s);
@@ -178,6 +179,26 @@ main_parse_timeout(struct cli *cli, const char *s)
 	cli->timeout_ms    = (int) v;
 	cli->timeout_given = true;
 	return CLI_EXIT_OK;
+}
+
+/*
+ * Whether "--json" is on the line before any "--". Commands parse their
+ * own --json, so a usage error found before it (an unknown option ahead
+ * of it, an unknown command) would otherwise not know that a script reads
+ * stdout; with this it is reported as JSON too.
+ */
+static bool
+main_json_seen(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			return false;
+		}
+		if (strcmp(argv[i], "--json") == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static const char *
@@ -203,6 +224,7 @@ main(int argc, char **argv)
 	cli.tls.ca_file   = main_env("MLOPS_TLS_CA");
 	cli.tls.cert_file = main_env("MLOPS_TLS_CERT");
 	cli.tls.key_file  = main_env("MLOPS_TLS_KEY");
+	cli.json_seen     = main_json_seen(argc, argv);
 
 	/* "+": stop at the command name; what follows is the command's. */
 	optind = 0;
@@ -254,17 +276,18 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		return cli_usage_error(&cli, "missing command");
+		return cli_usage_error(&cli, "COMMAND", "missing command");
 	}
 	if ((spec = main_find(argv[optind])) == NULL) {
 		return cli_usage_error(
-		    &cli, "unknown command '%s'", argv[optind]);
+		    &cli, "COMMAND", "unknown command '%s'", argv[optind]);
 	}
 
-	if (connect == NULL) {
-		connect = main_env("MLOPS_CONNECT");
-	}
-	if (connect == NULL) {
+	if (connect != NULL) {
+		cli.url_option = "--connect";
+	} else if ((connect = main_env("MLOPS_CONNECT")) != NULL) {
+		cli.url_option = "MLOPS_CONNECT";
+	} else {
 		default_url        = mlops_default_url();
 		connect            = default_url;
 		cli.url_is_default = true;

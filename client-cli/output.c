@@ -284,6 +284,19 @@ output_json_strv(char **v, size_t n)
 	return a;
 }
 
+json_object *
+output_error_json(const char *code, const char *field, const char *message)
+{
+	json_object *o = json_object_new_object();
+	json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "field", output_json_str(field));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(o, "error", e);
+	return o;
+}
+
 void
 output_json_render(json_object *obj, bool one_line, struct strbuf *out)
 {
@@ -360,6 +373,12 @@ output_print_json_line(json_object *obj)
 	json_object_put(obj);
 	rc = output_print_sb(&sb);
 	return fflush(stdout) != 0 ? -1 : rc;
+}
+
+int
+output_print_error(const char *code, const char *field, const char *message)
+{
+	return output_print_json_line(output_error_json(code, field, message));
 }
 
 int

@@ -81,6 +81,13 @@ json_object *output_json_strv(char **v, size_t n); /* array, never null */
  */
 void output_json_render(json_object *obj, bool one_line, struct strbuf *out);
 
+/**
+ * The error object of a failure: {"error": {"code": code, "field": field,
+ * "message": message}}, `field` NULL or "" as null. New reference.
+ */
+json_object *output_error_json(
+    const char *code, const char *field, const char *message);
+
 /* ---- printing (the only writers to stdout) ---------------------------- */
 
 /** Writes `s` as is. Returns 0 or -1 when stdout failed. */
@@ -92,6 +99,9 @@ int output_print_kv(const struct output_kv *kv);
 int output_print_json(json_object *obj);
 /** Prints `obj` on one line, flushes, and drops our reference. */
 int output_print_json_line(json_object *obj);
+/** Prints output_error_json() on one line and flushes. */
+int output_print_error(
+    const char *code, const char *field, const char *message);
 /** Flushes stdout; returns -1 when any write failed (e.g. a full disk). */
 int output_flush(void);
 

@@ -76,6 +76,18 @@ json_object *output_json_count(int64_t n);         /* < 0 -> null */
 json_object *output_json_strv(char **v, size_t n); /* array, never null */
 
 /**
+ * How much of `s` ends on a whole UTF-8 character: `len`, less the start
+ * of a character cut short at its end (at most 3 bytes), which more
+ * bytes may still complete.
+ */
+size_t output_utf8_whole(const char *s, size_t len);
+/**
+ * `len` bytes of text as a JSON string, each byte that is not part of
+ * valid UTF-8 as U+FFFD (so that the JSON is valid UTF-8). New reference.
+ */
+json_object *output_json_text(const char *s, size_t len);
+
+/**
  * Renders `obj` (NULL: null) as pretty-printed JSON plus "\n" or, with
  * `one_line`, as compact JSON plus "\n". Slashes are not escaped.
  */

@@ -22,7 +22,7 @@ const char cmd_cancel_usage[]
       "Options:\n"
       "  --sweep ID  cancel every task of sweep ID\n"
       "  --json      print the job as one JSON object, fields as in\n"
-      "              'mlops jobs --json'\n"
+      "              'mlops jobs --json'; with --sweep {sweep_id, tasks[]}\n"
       "  -h, --help  show this help\n";
 
 int

@@ -30,8 +30,9 @@ const char cmd_watch_usage[]
       "named\n"
       "              after the kind: job (as in 'mlops jobs --json') with\n"
       "              previous_state beside it; project {change, name};\n"
-      "              cluster {name, state, slurm_version, last_contact_at,\n"
-      "              last_poll_at, last_error}\n"
+      "              cluster (as in 'mlops status --json'). A failure is a\n"
+      "              last line {\"error\": {\"code\", \"field\", "
+      "\"message\"}}\n"
       "  -h, --help  show this help\n";
 
 static volatile sig_atomic_t watch_stop;

@@ -24,7 +24,8 @@ static const char main_usage[]
       "Options:\n"
       "  --connect URL     daemon to talk to (default: $MLOPS_CONNECT, else\n"
       "                    ipc://$XDG_RUNTIME_DIR/mlops/mlopsd.sock)\n"
-      "  --json            print one JSON document instead of text\n"
+      "  --json            print one JSON document instead of text (JSON\n"
+      "                    lines for logs and watch); see below for errors\n"
       "  --no-autostart    do not start a local daemon when none answers\n"
       "  --timeout MS      wait at most MS milliseconds for a reply "
       "(default 30000;\n"
@@ -43,7 +44,21 @@ static const char main_usage_tail[]
       "Run 'mlops COMMAND --help' for a command's own options.\n"
       "Exit status: 0 ok, 1 the operation failed, 2 usage error, 3 the "
       "daemon\n"
-      "is unreachable or speaks another protocol version.\n";
+      "is unreachable or speaks another protocol version.\n"
+      "\n"
+      "Errors go to stderr as \"mlops: <what>: <why>\". With --json, a "
+      "failure\n"
+      "also prints one line {\"error\": {\"code\", \"field\", "
+      "\"message\"}} on stdout,\n"
+      "and nothing else (logs and watch: after the lines they printed). "
+      "code\n"
+      "is ENOTFOUND, EINVAL, EUNREACHABLE... or EUSAGE for a usage error;\n"
+      "field the input at fault (\"overrides\", \"--tail\") or null; "
+      "message the\n"
+      "stderr text without \"mlops: \". The exit status stays as above. "
+      "A\n"
+      "\"--json\" anywhere before \"--\" counts, even for errors found "
+      "before it.\n";
 
 static const char main_help_usage[]
     = "usage: mlops help [COMMAND [SUBCOMMAND]]\n"

@@ -1,7 +1,8 @@
 /*
  * What every command shares: option parsing helpers, error reporting in
- * the "mlops: <what>: <why>" form, and the connection to the daemon
- * (including starting a local one, as tmux does). Single-threaded.
+ * the "mlops: <what>: <why>" form (and, with --json, as an error object on
+ * stdout), and the connection to the daemon (including starting a local
+ * one, as tmux does). Single-threaded.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +16,12 @@
 
 #include "cmd.h"
 #include "output.h"
+
+static void cli_vfail(struct cli *cli, const char *code, const char *field,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static void cli_fail_named(
+    struct cli *cli, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void __attribute__((format(printf, 3, 0)))
 cli_vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
@@ -30,15 +37,62 @@ cli_vmsg(struct cli *cli, const char *kind, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-int
-cli_fail(struct cli *cli, const char *fmt, ...)
+/*
+ * A failure: the message on stderr and, with --json, the first failure as
+ * the error object on stdout (see cmd.h).
+ */
+static void
+cli_vfail(struct cli *cli, const char *code, const char *field,
+    const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+	char *text;
+
+	text = cli->what[0] != '\0' ? xasprintf("%s: %s", cli->what, msg)
+	                            : xstrdup(msg);
+	fprintf(stderr, "mlops: %s\n", text);
+	if ((cli->json || cli->json_seen) && !cli->error_printed) {
+		cli->error_printed = true;
+		output_print_error(code, field, text);
+	}
+	free(text);
+	free(msg);
+}
+
+/* cli_vfail() with arguments; `code` is the name printed. */
+static void
+cli_fail_named(
+    struct cli *cli, const char *code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	cli_vmsg(cli, NULL, fmt, ap);
+	cli_vfail(cli, code, field, fmt, ap);
+	va_end(ap);
+}
+
+int
+cli_fail(struct cli *cli, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vfail(cli, mlops_err_name(code), field, fmt, ap);
 	va_end(ap);
 	return CLI_EXIT_ERROR;
+}
+
+int
+cli_fail_err(struct cli *cli, int rc, const struct mlops_error *err)
+{
+	const char *msg = err->msg[0] != '\0' ? err->msg : mlops_strerror(rc);
+	size_t      fl  = strlen(err->field);
+
+	if (fl > 0 && strncmp(msg, err->field, fl) != 0) {
+		return cli_fail(
+		    cli, rc, err->field, "%s: %s", err->field, msg);
+	}
+	return cli_fail(cli, rc, fl > 0 ? err->field : NULL, "%s", msg);
 }
 
 void
@@ -68,12 +122,12 @@ cli_usage_line(struct cli *cli)
 }
 
 int
-cli_usage_error(struct cli *cli, const char *fmt, ...)
+cli_usage_error(struct cli *cli, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	cli_vmsg(cli, NULL, fmt, ap);
+	cli_vfail(cli, CLI_EUSAGE, field, fmt, ap);
 	va_end(ap);
 	cli_usage_line(cli);
 	return CLI_EXIT_USAGE;
@@ -84,6 +138,7 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
 	const char *bad;
+	char        opt[64];
 	int         c;
 
 	opterr = 0;
@@ -102,19 +157,25 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	case '?':
 		bad = argv[optind - 1];
 		if (optopt != 0 && strncmp(bad, "--", 2) != 0) {
-			cli_usage_error(cli, "unknown option '-%c'", optopt);
+			snprintf(opt, sizeof(opt), "-%c", optopt);
+			cli_usage_error(cli, opt, "unknown option '%s'", opt);
 		} else {
-			cli_usage_error(cli, "unknown option '%s'", bad);
+			snprintf(opt, sizeof(opt), "%.*s",
+			    (int) strcspn(bad, "="), bad);
+			cli_usage_error(cli, opt, "unknown option '%s'", bad);
 		}
 		return CLI_GETOPT_BAD;
 	case ':':
 		bad = argv[optind - 1];
 		if (strncmp(bad, "--", 2) == 0) {
+			snprintf(opt, sizeof(opt), "%.*s",
+			    (int) strcspn(bad, "="), bad);
 			cli_usage_error(
-			    cli, "option '%s' needs an argument", bad);
+			    cli, opt, "option '%s' needs an argument", bad);
 		} else {
+			snprintf(opt, sizeof(opt), "-%c", optopt);
 			cli_usage_error(
-			    cli, "option '-%c' needs an argument", optopt);
+			    cli, opt, "option '%s' needs an argument", opt);
 		}
 		return CLI_GETOPT_BAD;
 	default:
@@ -126,11 +187,15 @@ int
 cli_nargs(
     struct cli *cli, int nargs, int min, int max, const char *what_missing)
 {
+	const char *name = strrchr(what_missing, ' ');
+
 	if (nargs < min) {
-		return cli_usage_error(cli, "missing %s", what_missing);
+		return cli_usage_error(cli,
+		    name != NULL ? name + 1 : what_missing, "missing %s",
+		    what_missing);
 	}
 	if (max >= 0 && nargs > max) {
-		return cli_usage_error(cli, "too many arguments");
+		return cli_usage_error(cli, NULL, "too many arguments");
 	}
 	return CLI_EXIT_OK;
 }
@@ -143,7 +208,8 @@ cli_run_group(struct cli *cli, const struct cmd_spec *table, size_t n,
 	size_t      len = strlen(cli->what);
 
 	if (sub == NULL) {
-		return cli_usage_error(cli, "missing subcommand");
+		return cli_usage_error(
+		    cli, "SUBCOMMAND", "missing subcommand");
 	}
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
 		output_print(cli->cmd->usage);
@@ -157,7 +223,8 @@ cli_run_group(struct cli *cli, const struct cmd_spec *table, size_t n,
 			return table[i].fn(cli, argc - 1, argv + 1);
 		}
 	}
-	return cli_usage_error(cli, "unknown subcommand '%s'", sub);
+	return cli_usage_error(
+	    cli, "SUBCOMMAND", "unknown subcommand '%s'", sub);
 }
 
 int
@@ -284,7 +351,7 @@ cli_connect(struct cli *cli)
 	if (rc == MLOPS_EUNREACHABLE && cli->url_is_default
 	    && cli->autostart) {
 		if ((mlopsd = cli_find_mlopsd()) == NULL) {
-			cli_fail(cli,
+			cli_fail(cli, MLOPS_EUNREACHABLE, NULL,
 			    "no daemon answers on %s and mlopsd was not found "
 			    "(set MLOPS_MLOPSD)",
 			    cli->url);
@@ -304,26 +371,19 @@ cli_connect(struct cli *cli)
 			rc = cli_open(cli, &err);
 		}
 	}
+	if (rc == MLOPS_EINVAL) {
+		/* a bad URL or TLS file: a usage error */
+		cli_fail_named(cli, CLI_EUSAGE,
+		    strcmp(err.field, "url") == 0 ? cli->url_option : NULL,
+		    "%s", err.msg[0] ? err.msg : mlops_strerror(rc));
+		return CLI_EXIT_USAGE;
+	}
 	if (rc < 0) {
-		cli_fail(cli, "%s", err.msg[0] ? err.msg : mlops_strerror(rc));
-		return rc == MLOPS_EINVAL ? CLI_EXIT_USAGE
-		                          : CLI_EXIT_UNREACHABLE;
+		cli_fail(cli, rc, NULL, "%s",
+		    err.msg[0] ? err.msg : mlops_strerror(rc));
+		return CLI_EXIT_UNREACHABLE;
 	}
 	return CLI_EXIT_OK;
-}
-
-/* Prints a daemon error, naming the field at fault when the text doesn't. */
-static void
-cli_print_error(struct cli *cli, int rc, const struct mlops_error *err)
-{
-	const char *msg = err->msg[0] != '\0' ? err->msg : mlops_strerror(rc);
-	size_t      fl  = strlen(err->field);
-
-	if (fl > 0 && strncmp(msg, err->field, fl) != 0) {
-		cli_fail(cli, "%s: %s", err->field, msg);
-	} else {
-		cli_fail(cli, "%s", msg);
-	}
 }
 
 int
@@ -345,7 +405,7 @@ cli_call(struct cli *cli, Mlops__Request *req, Mlops__Response__BodyCase want,
 		debug_dump("<< reply", &resp->base);
 	}
 	if (rc < 0) {
-		cli_print_error(cli, rc, &err);
+		cli_fail_err(cli, rc, &err);
 		if (resp != NULL) {
 			mlops__response__free_unpacked(resp, NULL);
 			return cli_exit_for(rc, true);
@@ -354,7 +414,8 @@ cli_call(struct cli *cli, Mlops__Request *req, Mlops__Response__BodyCase want,
 	}
 	if (resp->body_case != want) {
 		mlops__response__free_unpacked(resp, NULL);
-		cli_fail(cli, "the daemon sent an unexpected reply");
+		cli_fail(cli, MLOPS_EPROTO, NULL,
+		    "the daemon sent an unexpected reply");
 		return CLI_EXIT_UNREACHABLE;
 	}
 	*out = resp;

@@ -35,18 +35,23 @@ struct cmd_spec {
 /* Everything a command needs; one per process, built by main(). */
 struct cli {
 	/* global options */
-	const char           *url;            /* NULL until resolved */
-	bool                  url_is_default; /* neither --connect nor env */
-	bool                  json;
-	bool                  autostart;
-	bool                  debug;
-	int                   timeout_ms;
-	bool                  timeout_given; /* --timeout was on the line */
+	const char *url;            /* NULL until resolved */
+	bool        url_is_default; /* neither --connect nor env */
+	const char *url_option;     /* "--connect", "MLOPS_CONNECT" or NULL */
+	bool        json;
+	bool        json_seen; /* a literal "--json" before any "--" in argv */
+	bool        autostart;
+	bool        debug;
+	int         timeout_ms;
+	bool        timeout_given; /* --timeout was on the line */
 	struct mlops_tls_opts tls;
 
 	/* the command being run */
 	const struct cmd_spec *cmd;
 	char                   what[64]; /* "project add", for messages */
+
+	/* the first failure reported was printed as JSON (cli_fail()) */
+	bool error_printed;
 
 	/* the connection, opened by cli_connect() */
 	struct mlops_client *client;
@@ -84,18 +89,50 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 /**
  * Checks that between `min` and `max` (-1: no limit) positional arguments
  * remain after option parsing; prints a usage error naming `what_missing`
- * when too few. Returns CLI_EXIT_OK or CLI_EXIT_USAGE.
+ * when too few (its last word, the argument's name in the synopsis, is the
+ * field at fault: "job ID" gives "ID"). Returns CLI_EXIT_OK or
+ * CLI_EXIT_USAGE.
  */
 int cli_nargs(
     struct cli *cli, int nargs, int min, int max, const char *what_missing);
 
-/** Prints "mlops: <what>: <fmt...>" and the usage line; returns 2. */
-int cli_usage_error(struct cli *cli, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/** The JSON error code of a command-line usage error (exit 2). */
+#define CLI_EUSAGE "EUSAGE"
 
-/** Prints "mlops: <what>: <fmt...>" to stderr; returns 1. */
-int cli_fail(struct cli *cli, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/*
+ * Failures are reported in two forms: "mlops: <what>: <why>" on
+ * stderr for people and, when --json is on (or "--json" is anywhere on the
+ * line before "--", so that errors found before it was parsed honour it
+ * too), one line {"error": {"code", "field", "message"}} on stdout for
+ * scripts. `message` is the stderr text without "mlops: "; `code` the
+ * mlops_err_name() of an MLOPS_E* code, or CLI_EUSAGE; `field` the input
+ * at fault (a request field, or the option or argument of a usage error)
+ * or null. Only the first failure of a process is printed as JSON, so
+ * stdout holds exactly one error object, after whatever JSON lines a
+ * streaming command (logs, watch) printed before it.
+ */
+
+/**
+ * Reports a usage error ("mlops: <what>: <fmt...>" and the usage line on
+ * stderr), code CLI_EUSAGE; `field` is the option ("--tail") or argument
+ * ("ID") at fault, or NULL. Returns CLI_EXIT_USAGE.
+ */
+int cli_usage_error(struct cli *cli, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/**
+ * Reports a failure with the MLOPS_E* `code` and the input `field` at
+ * fault (NULL: none). Returns CLI_EXIT_ERROR.
+ */
+int cli_fail(struct cli *cli, int code, const char *field, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+/**
+ * Reports the failure `rc` with the detail in `err` (as a call filled it):
+ * its message, or mlops_strerror(rc) when empty, after its field when the
+ * message does not start with it. Returns CLI_EXIT_ERROR.
+ */
+int cli_fail_err(struct cli *cli, int rc, const struct mlops_error *err);
 
 /** Prints "mlops: <what>: <kind>: <fmt...>" to stderr (notes, warnings). */
 void cli_notice(struct cli *cli, const char *kind, const char *fmt, ...)

@@ -22,7 +22,7 @@ const char cmd_cancel_usage[]
       "Options:\n"
       "  --sweep ID  cancel every task of sweep ID\n"
       "  --json      print the job as one JSON object, fields as in\n"
-      "              'mlops jobs --json'\n"
+      "              'mlops jobs --json'; with --sweep {sweep_id, tasks[]}\n"
       "  -h, --help  show this help\n";
 
 int
@@ -68,7 +68,8 @@ cmd_cancel(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if ((j = resp->cancel->job) == NULL) {
-		rc = cli_fail(cli, "the daemon sent no job");
+		rc = cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "the daemon sent no job");
 		goto out;
 	}
 	if (cli->json) {
@@ -79,7 +80,8 @@ cmd_cancel(struct cli *cli, int argc, char **argv)
 	} else {
 		rc = output_printf("cancelled job %" PRId64 "\n", j->id);
 	}
-	rc = rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	rc = rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	            : CLI_EXIT_OK;
 out:
 	mlops__response__free_unpacked(resp, NULL);
 	return rc;

@@ -15,7 +15,7 @@ static int cluster_list(struct cli *cli, int argc, char **argv);
 #define CLUSTER_LIST_SYNOPSIS  "mlops cluster list [--json]"
 #define CLUSTER_CHECK_SYNOPSIS "mlops cluster check NAME [--json]"
 #define CLUSTER_GPUS_SYNOPSIS  "mlops cluster gpus [NAME] [--json]"
-#define CLUSTER_TRUST_SYNOPSIS "mlops cluster trust NAME [--yes]"
+#define CLUSTER_TRUST_SYNOPSIS "mlops cluster trust NAME [--yes] [--json]"
 
 const char cmd_cluster_usage[]
     = "usage: mlops cluster SUBCOMMAND [ARGS...]\n"
@@ -60,7 +60,9 @@ static const char cluster_check_usage[]
       "Options:\n"
       "  --json      print one JSON object: name, slurm_version,\n"
       "              slurm_version_note (null for a tested version),\n"
-      "              host_key_fingerprint, nodes, gpu_types, partitions[],\n"
+      "              host_key_fingerprint, nodes, gpu_types[], partitions[]\n"
+      "              {name, default, state, max_time, max_time_s,\n"
+      "              default_time, nodes, cpus, node_list, gpu_types[]},\n"
       "              checked_at\n"
       "  -h, --help  show this help\n";
 
@@ -73,8 +75,16 @@ static const char cluster_gpus_usage[]
       "daemon's cache (refreshed every gpu_cache_ttl seconds while watched).\n"
       "\n"
       "Options:\n"
-      "  --json      print one JSON array\n"
-      "  -h, --help  show this help\n";
+      "  --json      print one JSON array, a cluster each: name, fetched_at,\n"
+      "              stale, error (null, or why its figures could not be\n"
+      "              read), rows[] {partition, gpu_type, total, allocated,\n"
+      "              free, unavailable, pending}\n"
+      "  -h, --help  show this help\n"
+      "\n"
+      "A cluster whose figures could not be read is reported on stderr and\n"
+      "makes the exit status 1; the others' figures (and its own last good\n"
+      "ones, if any) are printed all the same, with --json too: there its\n"
+      "error is set, and no error object replaces the array.\n";
 
 static const char cluster_trust_usage[]
     = "usage: " CLUSTER_TRUST_SYNOPSIS "\n"
@@ -84,6 +94,9 @@ static const char cluster_trust_usage[]
       "\n"
       "Options:\n"
       "  -y, --yes   trust the key without asking (for scripts)\n"
+      "  --json      print one JSON object: name, fingerprint, key_type,\n"
+      "              known (\"trusted\", \"unknown\" or \"changed\"), added,\n"
+      "              known_hosts\n"
       "  -h, --help  show this help\n";
 
 static const struct cmd_spec cluster_commands[] = {
@@ -206,5 +219,6 @@ cluster_list(struct cli *cli, int argc, char **argv)
 		rc = cluster_list_text(r);
 	}
 	mlops__response__free_unpacked(resp, NULL);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }

@@ -148,7 +148,8 @@ cmd_cluster_check(struct cli *cli, int argc, char **argv)
 		rc = check_text(r);
 	}
 	mlops__response__free_unpacked(resp, NULL);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }
 
 static int
@@ -250,7 +251,7 @@ cmd_cluster_trust(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (r->known < 0) {
-		rc = cli_fail(cli,
+		rc = cli_fail(cli, MLOPS_EHOSTKEY, NULL,
 		    "the host key of %s CHANGED: it now presents %s %s. This "
 		    "could be an attack. If the change is expected, remove "
 		    "the old entry from %s and run this command again",
@@ -265,13 +266,14 @@ cmd_cluster_trust(struct cli *cli, int argc, char **argv)
 		snprintf(question, sizeof(question),
 		    "Trust it and add it to %s?", r->known_hosts);
 		if (!isatty(STDIN_FILENO) && !isatty(STDERR_FILENO)) {
-			rc = cli_fail(cli,
+			rc = cli_fail(cli, MLOPS_EHOSTKEY, "--yes",
 			    "no terminal to confirm on: check "
 			    "the fingerprint and use --yes");
 			goto out;
 		}
 		if (!trust_confirm(question)) {
-			rc = cli_fail(cli, "not trusted");
+			rc = cli_fail(
+			    cli, MLOPS_EHOSTKEY, NULL, "not trusted");
 			goto out;
 		}
 	}
@@ -281,7 +283,7 @@ cmd_cluster_trust(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rc = trust_print(cli, resp2->cluster_trust) < 0
-	    ? cli_fail(cli, "cannot write output")
+	    ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
 	    : CLI_EXIT_OK;
 out:
 	if (resp != NULL) {

@@ -133,7 +133,7 @@ cmd_cluster_gpus(struct cli *cli, int argc, char **argv)
 	}
 	mlops__response__free_unpacked(resp, NULL);
 	if (rc < 0) {
-		return cli_fail(cli, "cannot write output");
+		return cli_fail(cli, MLOPS_EIO, NULL, "cannot write output");
 	}
 	return failed ? CLI_EXIT_ERROR : CLI_EXIT_OK;
 }

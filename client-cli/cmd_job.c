@@ -69,7 +69,7 @@ cmd_job_parse_id(struct cli *cli, const char *s, int64_t *out)
 	errno = 0;
 	v     = strtoll(s, &end, 10);
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v <= 0) {
-		return cli_usage_error(cli,
+		return cli_usage_error(cli, "ID",
 		    "not a job ID: '%s' (a positive number, as 'mlops jobs' "
 		    "lists)",
 		    s);
@@ -221,12 +221,14 @@ job_show(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	if ((j = resp->job_show->job) == NULL) {
-		rc = cli_fail(cli, "the daemon sent no job");
+		rc = cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "the daemon sent no job");
 	} else {
 		rc = cli->json ? output_print_json(job_fmt_json(j, true))
 		               : job_text(j);
-		rc = rc < 0 ? cli_fail(cli, "cannot write output")
-		            : CLI_EXIT_OK;
+		rc = rc < 0
+		    ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+		    : CLI_EXIT_OK;
 	}
 	mlops__response__free_unpacked(resp, NULL);
 	return rc;

@@ -77,7 +77,7 @@ jobs_parse_count(
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v <= 0
 	    || v > max) {
 		return cli_usage_error(
-		    cli, "%s: not a positive whole number: '%s'", opt, s);
+		    cli, opt, "%s: not a positive whole number: '%s'", opt, s);
 	}
 	*out = (int64_t) v;
 	return CLI_EXIT_OK;
@@ -244,5 +244,6 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 		    cli, "more", "--before %" PRId64, r->next_before_id);
 	}
 	mlops__response__free_unpacked(resp, NULL);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }

@@ -65,7 +65,8 @@ const char cmd_launch_usage[]
       "--wait:\n"
       "                         once it has ended), fields as in 'mlops "
       "jobs'\n"
-      "                         plus sbatch_script\n"
+      "                         plus sbatch_script; with --sweep\n"
+      "                         {sweep_id, tasks[] (jobs), sbatch_script}\n"
       "  -h, --help             show this help\n"
       "\n"
       "The daemon's reply may take a while (the code is uploaded first): the\n"
@@ -129,11 +130,11 @@ launch_parse_int(
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0
 	    || v > INT32_MAX) {
 		return cli_usage_error(
-		    cli, "%s: not a whole number: '%s'", opt, s);
+		    cli, opt, "%s: not a whole number: '%s'", opt, s);
 	}
 	if (v < min) {
 		return cli_usage_error(
-		    cli, "%s: must be at least %d", opt, min);
+		    cli, opt, "%s: must be at least %d", opt, min);
 	}
 	*out = (int32_t) v;
 	return CLI_EXIT_OK;
@@ -154,7 +155,7 @@ launch_parse_gpus(struct cli *cli, const char *s, struct launch_args *a)
 	    || colon == s
 	    || (colon != NULL
 	        && (size_t) (colon - s) >= sizeof(a->gpu_type))) {
-		return cli_usage_error(cli,
+		return cli_usage_error(cli, "--gpus",
 		    "--gpus: expected TYPE:N or N (e.g. a100:2 or 2), not "
 		    "'%s'",
 		    s);
@@ -171,7 +172,7 @@ static int
 launch_str(struct cli *cli, const char *opt, const char *s, char **out)
 {
 	if (*s == '\0') {
-		return cli_usage_error(cli, "%s: must not be empty", opt);
+		return cli_usage_error(cli, opt, "%s: must not be empty", opt);
 	}
 	*out = (char *) s;
 	return CLI_EXIT_OK;
@@ -259,28 +260,30 @@ launch_parse(struct cli *cli, int argc, char **argv, struct launch_args *a)
 			break;
 		}
 		if (npos++ > 0) {
-			return cli_usage_error(cli,
+			return cli_usage_error(cli, NULL,
 			    "too many arguments (overrides go after \"--\")");
 		}
 		a->project = argv[optind++];
 	}
 	if (a->project == NULL || *a->project == '\0') {
-		return cli_usage_error(cli, "missing PROJECT");
+		return cli_usage_error(cli, "PROJECT", "missing PROJECT");
 	}
 	if (a->req.cluster == NULL || *a->req.cluster == '\0') {
-		return cli_usage_error(cli, "missing --cluster C");
+		return cli_usage_error(
+		    cli, "--cluster", "missing --cluster C");
 	}
 	if (a->req.max_parallel > 0 && !a->req.sweep) {
-		return cli_usage_error(cli, "--max-parallel needs --sweep");
+		return cli_usage_error(
+		    cli, "--max-parallel", "--max-parallel needs --sweep");
 	}
 	if (a->wait && a->req.sweep) {
-		return cli_usage_error(cli,
+		return cli_usage_error(cli, "--wait",
 		    "--wait follows one job; follow a sweep with 'mlops jobs "
 		    "--sweep ID'");
 	}
 	if (a->wait && a->req.dry_run) {
 		return cli_usage_error(
-		    cli, "--wait and --dry-run exclude each other");
+		    cli, "--wait", "--wait and --dry-run exclude each other");
 	}
 	a->req.project     = (char *) a->project;
 	a->req.n_overrides = (size_t) (argc - optind);
@@ -288,21 +291,28 @@ launch_parse(struct cli *cli, int argc, char **argv, struct launch_args *a)
 	return CLI_EXIT_OK;
 }
 
-/* Prints what a launch without --wait shows; returns the exit code. */
+/*
+ * Prints what a launch without --wait shows; returns the exit code. A job
+ * whose submission failed after it was recorded is a failure: with --json
+ * only the error object is printed (its message names the job).
+ */
 static int
 launch_print(
     struct cli *cli, const Mlops__LaunchRequest *req, const Mlops__Job *j)
 {
 	const char *script = j->sbatch_script;
+	bool        failed = !req->dry_run && job_fmt_terminal(j);
 	char        state[320];
-	int         rc;
+	int         rc = 0;
 
 	if (cli->json) {
-		rc = output_print_json(job_fmt_json(j, true));
+		if (!failed) {
+			rc = output_print_json(job_fmt_json(j, true));
+		}
 	} else if (req->dry_run) {
 		if (script[0] == '\0') {
-			return cli_fail(
-			    cli, "the daemon sent no sbatch script");
+			return cli_fail(cli, MLOPS_EPROTO, NULL,
+			    "the daemon sent no sbatch script");
 		}
 		rc = output_print(script);
 		if (rc == 0 && script[strlen(script) - 1] != '\n') {
@@ -312,12 +322,11 @@ launch_print(
 		rc = output_printf("%" PRId64 "\n", j->id);
 	}
 	if (rc < 0) {
-		return cli_fail(cli, "cannot write output");
+		return cli_fail(cli, MLOPS_EIO, NULL, "cannot write output");
 	}
-	/* Submission itself may have failed after the job was recorded. */
-	if (!req->dry_run && job_fmt_terminal(j)) {
-		return cli_fail(cli, "job %" PRId64 ": %s", j->id,
-		    job_fmt_state(state, sizeof(state), j, true));
+	if (failed) {
+		return cli_fail(cli, MLOPS_ERROR, NULL, "job %" PRId64 ": %s",
+		    j->id, job_fmt_state(state, sizeof(state), j, true));
 	}
 	return CLI_EXIT_OK;
 }
@@ -349,7 +358,8 @@ cmd_launch(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if ((j = resp->launch->job) == NULL) {
-		rc = cli_fail(cli, "the daemon sent no job");
+		rc = cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "the daemon sent no job");
 		goto out;
 	}
 	if (a.req.sweep) {
@@ -364,7 +374,8 @@ cmd_launch(struct cli *cli, int argc, char **argv)
 		/* The id at once, so that $(mlops launch --wait) gets it. */
 		if (output_printf("%" PRId64 "\n", j->id) < 0
 		    || output_flush() < 0) {
-			rc = cli_fail(cli, "cannot write output");
+			rc = cli_fail(
+			    cli, MLOPS_EIO, NULL, "cannot write output");
 			goto out;
 		}
 	}

@@ -168,7 +168,7 @@ wait_loop(struct wait *w, struct mlops_sub *sub)
 			continue;
 		}
 		if (rc < 0) {
-			cli_fail(w->cli, "%s", err.msg);
+			cli_fail_err(w->cli, rc, &err);
 			return CLI_EXIT_UNREACHABLE;
 		}
 		if (w->cli->debug) {
@@ -197,7 +197,7 @@ cmd_launch_wait(struct cli *cli, struct mlops_sub *sub, const Mlops__Job *job)
 
 	wait_update(&w, job);
 	if (w.job == NULL) {
-		return cli_fail(cli, "cannot copy the job");
+		return cli_fail(cli, MLOPS_ERROR, NULL, "cannot copy the job");
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = wait_on_signal;
@@ -223,7 +223,7 @@ cmd_launch_wait(struct cli *cli, struct mlops_sub *sub, const Mlops__Job *job)
 	}
 	/* The job as last known, ended or not. */
 	if (cli->json && output_print_json(job_fmt_json(w.job, false)) < 0) {
-		rc = cli_fail(cli, "cannot write output");
+		rc = cli_fail(cli, MLOPS_EIO, NULL, "cannot write output");
 	}
 out:
 	mlops__job__free_unpacked(w.job, NULL);

@@ -1,10 +1,11 @@
 /*
- * mlops logs ID [--follow] [--stderr] [--tail N]: a job's output, asked of
- * the daemon by byte ranges so that neither side ever holds a whole file:
- * the end of the file for --tail, 1 MiB chunks for all of it, and with
- * --follow the new bytes once a second until the job ends. Progress bars
- * drawn with "\r" print as their last state (mlops/logfmt.h).
- * Single-threaded.
+ * mlops logs ID [--follow] [--stderr] [--tail N] [--json]: a job's output,
+ * asked of the daemon by byte ranges so that neither side ever holds a
+ * whole file: the end of the file for --tail, 1 MiB chunks for all of it,
+ * and with --follow the new bytes once a second until the job ends.
+ * Progress bars drawn with "\r" print as their last state
+ * (mlops/logfmt.h); --json prints each chunk read as it is, one JSON
+ * object per line. Single-threaded.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,7 +28,7 @@
 #define LOGS_RETRY_MS   5000            /* --follow: cluster unreachable */
 
 const char cmd_logs_usage[]
-    = "usage: mlops logs ID [--follow] [--stderr] [--tail N]\n"
+    = "usage: mlops logs ID [--follow] [--stderr] [--tail N] [--json]\n"
       "\n"
       "The job's output, read from its file on the cluster. Lines a "
       "progress\n"
@@ -43,10 +44,29 @@ const char cmd_logs_usage[]
       "  --tail N      only the last N lines (only what follows with "
       "--follow\n"
       "                when N is 0)\n"
+      "  --json        print JSON lines: one object per chunk of the file "
+      "read,\n"
+      "                {\"stream\": \"stdout\" or \"stderr\", "
+      "\"offset\": where the\n"
+      "                chunk starts in the file, \"bytes\": its length "
+      "there,\n"
+      "                \"data\": its text as is, carriage returns "
+      "included},\n"
+      "                and with --follow, once the job has ended, a last\n"
+      "                {\"end\": true, \"stream\", \"state\", "
+      "\"exit_code\" (null\n"
+      "                when unknown)}; a failure is a last line\n"
+      "                {\"error\": {\"code\", \"field\", \"message\"}}\n"
       "  -h, --help    show this help\n"
       "\n"
       "Without --follow, a job whose file does not exist yet (it has not\n"
-      "started) is reported and the exit status is 1.\n";
+      "started) is reported and the exit status is 1.\n"
+      "\n"
+      "With --json, bytes that are not UTF-8 show as U+FFFD (offset and\n"
+      "bytes still count the file's bytes), a character cut by the end of\n"
+      "what a running job has written so far waits for the next read, and\n"
+      "an offset back at 0 means the file was written anew (a requeued\n"
+      "job). offset + bytes of the last chunk is where to read on.\n";
 
 enum {
 	LOGS_OPT_STDERR = 0x200,
@@ -59,11 +79,15 @@ struct logs {
 	bool                use_stderr;
 	bool                follow;
 	long                tail; /* -1: the whole file */
+	bool                json; /* JSON lines, not text */
 	struct mlops_logfmt fmt;
 	struct strbuf       out;    /* formatted, not yet printed */
 	int64_t             offset; /* the next byte to ask for */
-	bool                said_missing, said_retry;
-	bool                ended; /* the output is complete */
+	/* --json: the start of a character the next bytes may complete */
+	struct strbuf pend;
+	int64_t       pend_offset;
+	bool          said_missing, said_retry;
+	bool          ended; /* the output is complete */
 	/* The job as the last reply saw it. */
 	char *state;
 	bool  terminal;
@@ -97,7 +121,9 @@ logs_print(struct logs *l, bool flush)
 	if (rc == 0 && flush) {
 		rc = output_flush();
 	}
-	return rc < 0 ? cli_fail(l->cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0
+	    ? cli_fail(l->cli, MLOPS_EIO, NULL, "cannot write output")
+	    : CLI_EXIT_OK;
 }
 
 /* Keeps the job's state from a reply. */
@@ -169,7 +195,8 @@ logs_call(struct logs *l, int64_t offset, uint32_t max, Mlops__Response **out)
 		    && (resp->body_case != MLOPS__RESPONSE__BODY_LOGS
 		        || resp->logs == NULL)) {
 			mlops__response__free_unpacked(resp, NULL);
-			cli_fail(cli, "the daemon sent an unexpected reply");
+			cli_fail(cli, MLOPS_EPROTO, NULL,
+			    "the daemon sent an unexpected reply");
 			return CLI_EXIT_UNREACHABLE;
 		}
 		if (rc == 0) {
@@ -184,8 +211,7 @@ logs_call(struct logs *l, int64_t offset, uint32_t max, Mlops__Response **out)
 			mlops__response__free_unpacked(resp, NULL);
 		}
 		if (!(l->follow && from_server && logs_transient(rc))) {
-			cli_fail(cli, "%s",
-			    err.msg[0] != '\0' ? err.msg : mlops_strerror(rc));
+			cli_fail_err(cli, rc, &err);
 			return cli_exit_for(rc, from_server);
 		}
 		if (!l->said_retry) {
@@ -207,12 +233,13 @@ static int
 logs_missing(struct logs *l)
 {
 	if (l->terminal) {
-		cli_fail(l->cli, "job %" PRId64 " left no %s (it is %s)",
-		    l->id, logs_stream(l), l->state);
+		cli_fail(l->cli, MLOPS_ENOTFOUND, NULL,
+		    "job %" PRId64 " left no %s (it is %s)", l->id,
+		    logs_stream(l), l->state);
 		return l->follow ? logs_job_status(l) : CLI_EXIT_ERROR;
 	}
 	if (!l->follow) {
-		return cli_fail(l->cli,
+		return cli_fail(l->cli, MLOPS_ENOTFOUND, NULL,
 		    "job %" PRId64 " has no %s yet (it is %s)", l->id,
 		    logs_stream(l), l->state);
 	}
@@ -225,11 +252,87 @@ logs_missing(struct logs *l)
 	return -1;
 }
 
-/* Formats `len` bytes of output (they continue what was fed before). */
+/*
+ * --json: the bytes held back and `len` more from `offset` on as one
+ * chunk object, less the start of a character they end in unless `last`
+ * (then that prints as U+FFFD). Prints nothing for no bytes.
+ */
 static void
-logs_feed(struct logs *l, const void *data, size_t len)
+logs_json_chunk(
+    struct logs *l, int64_t offset, const char *data, size_t len, bool last)
 {
-	mlops_logfmt_feed(&l->fmt, data, len, &l->out);
+	struct strbuf buf = STRBUF_INIT;
+	json_object  *o;
+	size_t        whole;
+
+	if (l->pend.len > 0
+	    && l->pend_offset + (int64_t) l->pend.len == offset) {
+		offset = l->pend_offset;
+		strbuf_append(&buf, l->pend.buf, l->pend.len);
+	}
+	strbuf_reset(&l->pend);
+	strbuf_append(&buf, data, len);
+	whole = last ? buf.len : output_utf8_whole(buf.buf, buf.len);
+	if (whole < buf.len) {
+		strbuf_append(&l->pend, buf.buf + whole, buf.len - whole);
+		l->pend_offset = offset + (int64_t) whole;
+	}
+	if (whole > 0) {
+		o = json_object_new_object();
+		json_object_object_add(
+		    o, "stream", json_object_new_string(logs_stream(l)));
+		json_object_object_add(
+		    o, "offset", json_object_new_int64(offset));
+		json_object_object_add(
+		    o, "bytes", json_object_new_int64((int64_t) whole));
+		json_object_object_add(
+		    o, "data", output_json_text(buf.buf, whole));
+		output_json_render(o, true, &l->out);
+		json_object_put(o);
+	}
+	strbuf_fini(&buf);
+}
+
+/* Takes `len` bytes of output from `offset` on (they continue what came). */
+static void
+logs_feed(struct logs *l, int64_t offset, const void *data, size_t len)
+{
+	if (l->json) {
+		logs_json_chunk(l, offset, data, len, false);
+	} else {
+		mlops_logfmt_feed(&l->fmt, data, len, &l->out);
+	}
+}
+
+/*
+ * The output has ended: the open last line (text), or the bytes held back
+ * (--json, once the job has ended), then with --follow the end object.
+ */
+static void
+logs_end(struct logs *l)
+{
+	json_object *o;
+
+	if (!l->json) {
+		mlops_logfmt_flush(&l->fmt, &l->out);
+		return;
+	}
+	if (l->terminal && l->pend.len > 0) {
+		logs_json_chunk(
+		    l, l->pend_offset + (int64_t) l->pend.len, "", 0, true);
+	}
+	if (!l->follow) {
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "end", json_object_new_boolean(1));
+	json_object_object_add(
+	    o, "stream", json_object_new_string(logs_stream(l)));
+	json_object_object_add(o, "state", output_json_str(l->state));
+	json_object_object_add(
+	    o, "exit_code", output_json_count(l->exit_code));
+	output_json_render(o, true, &l->out);
+	json_object_put(o);
 }
 
 /*
@@ -305,7 +408,7 @@ logs_tail(struct logs *l)
 	}
 	from = mlops_logfmt_tail_start(
 	    buf.buf, buf.len, (size_t) l->tail, &enough);
-	logs_feed(l, buf.buf + from, buf.len - from);
+	logs_feed(l, start + (int64_t) from, buf.buf + from, buf.len - from);
 	rc = 0;
 out:
 	if (resp != NULL) {
@@ -349,14 +452,21 @@ logs_stream_on(struct logs *l)
 			    "the %s file was rewritten; reading it from its "
 			    "start",
 			    logs_stream(l));
-			mlops_logfmt_flush(&l->fmt, &l->out);
-			strbuf_putc(&l->out, '\n');
+			if (l->json) {
+				/* what was held back, as it is */
+				logs_json_chunk(l,
+				    l->pend_offset + (int64_t) l->pend.len, "",
+				    0, true);
+			} else {
+				mlops_logfmt_flush(&l->fmt, &l->out);
+				strbuf_putc(&l->out, '\n');
+			}
 			l->offset = 0;
 			mlops__response__free_unpacked(resp, NULL);
 			continue;
 		}
 		len = r->data.len;
-		logs_feed(l, r->data.data, len);
+		logs_feed(l, r->offset, (const char *) r->data.data, len);
 		l->offset = r->offset + (int64_t) len;
 		more      = len > 0 && l->offset < r->file_size;
 		mlops__response__free_unpacked(resp, NULL);
@@ -393,7 +503,7 @@ logs_parse_tail(struct cli *cli, const char *s, long *out)
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 0
 	    || v > INT_MAX) {
 		return cli_usage_error(
-		    cli, "--tail: not a number of lines: '%s'", s);
+		    cli, "--tail", "--tail: not a number of lines: '%s'", s);
 	}
 	*out = v;
 	return CLI_EXIT_OK;
@@ -435,8 +545,10 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 	    || (rc = cmd_job_parse_id(cli, argv[optind], &l.id)) != 0) {
 		return rc;
 	}
+	l.json = cli->json;
 	mlops_logfmt_init(&l.fmt);
 	strbuf_init(&l.out);
+	strbuf_init(&l.pend);
 	rc = 0;
 	if (l.tail >= 0) {
 		rc      = logs_tail(&l);
@@ -447,14 +559,14 @@ cmd_logs(struct cli *cli, int argc, char **argv)
 		rc = logs_stream_on(&l);
 	}
 	if (l.ended) {
-		/* the last line, even without a newline */
-		mlops_logfmt_flush(&l.fmt, &l.out);
+		logs_end(&l);
 	}
 	if ((prc = logs_print(&l, true)) != 0 && rc == 0) {
 		rc = prc;
 	}
 	mlops_logfmt_fini(&l.fmt);
 	strbuf_fini(&l.out);
+	strbuf_fini(&l.pend);
 	free(l.state);
 	return rc;
 }

@@ -342,7 +342,8 @@ project_reply(struct cli *cli, const Mlops__ProjectReply *r)
 		cli_notice(cli, "note", "%s", r->notes[i]);
 	}
 	if (r->project == NULL) {
-		return cli_fail(cli, "the daemon sent no project");
+		return cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "the daemon sent no project");
 	}
 	for (size_t i = 0; i < r->project->n_config_warnings; i++) {
 		const char *w = r->project->config_warnings[i];
@@ -354,7 +355,8 @@ project_reply(struct cli *cli, const Mlops__ProjectReply *r)
 	}
 	rc = cli->json ? output_print_json(project_json(r->project))
 	               : project_text(r->project, false);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }
 
 static int
@@ -386,10 +388,13 @@ project_add(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	if (name != NULL && *name == '\0') {
-		return cli_usage_error(cli, "--name: must not be empty");
+		return cli_usage_error(
+		    cli, "--name", "--name: must not be empty");
 	}
 	if ((abs = realpath(argv[optind], NULL)) == NULL) {
-		return cli_fail(cli, "%s: %s", argv[optind], strerror(errno));
+		return cli_fail(cli,
+		    errno == ENOENT ? MLOPS_ENOTFOUND : MLOPS_EIO, "PATH",
+		    "%s: %s", argv[optind], strerror(errno));
 	}
 	body.path       = abs;
 	body.name       = (char *) (name != NULL ? name : "");
@@ -439,7 +444,8 @@ project_list(struct cli *cli, int argc, char **argv)
 		rc = project_list_text(r);
 	}
 	mlops__response__free_unpacked(resp, NULL);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }
 
 static int
@@ -464,12 +470,14 @@ project_show(struct cli *cli, int argc, char **argv)
 	}
 	r = resp->project_show;
 	if (r->project == NULL) {
-		rc = cli_fail(cli, "the daemon sent no project");
+		rc = cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "the daemon sent no project");
 	} else {
 		rc = cli->json ? output_print_json(project_json(r->project))
 		               : project_text(r->project, true);
-		rc = rc < 0 ? cli_fail(cli, "cannot write output")
-		            : CLI_EXIT_OK;
+		rc = rc < 0
+		    ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+		    : CLI_EXIT_OK;
 	}
 	mlops__response__free_unpacked(resp, NULL);
 	return rc;
@@ -530,5 +538,6 @@ project_remove(struct cli *cli, int argc, char **argv)
 	} else {
 		rc = output_printf("removed project %s\n", name);
 	}
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }

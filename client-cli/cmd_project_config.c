@@ -132,7 +132,7 @@ cmd_project_config(struct cli *cli, int argc, char **argv)
 	}
 	if (given && *config_name == '\0') {
 		return cli_usage_error(
-		    cli, "--config-name: must not be empty");
+		    cli, "--config-name", "--config-name: must not be empty");
 	}
 	body.name          = argv[optind];
 	body.config_name   = (char *) config_name;
@@ -147,10 +147,12 @@ cmd_project_config(struct cli *cli, int argc, char **argv)
 		json_object *o = json_tokener_parse(r->config_json);
 
 		rc = o != NULL ? output_print_json(o)
-		               : cli_fail(cli, "the daemon sent no config");
+		               : cli_fail(cli, MLOPS_EPROTO, NULL,
+		                   "the daemon sent no config");
 	} else {
 		rc = pconf_text_reply(r);
 	}
 	mlops__response__free_unpacked(resp, NULL);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : rc;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : rc;
 }

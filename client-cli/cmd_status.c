@@ -174,5 +174,6 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	rc = cli->json ? status_json(cli, resp->status)
 	               : status_text(cli, resp->status);
 	mlops__response__free_unpacked(resp, NULL);
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }

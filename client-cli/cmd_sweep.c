@@ -96,18 +96,27 @@ cmd_sweep_launch_print(struct cli *cli, const Mlops__LaunchRequest *req,
 	const Mlops__Job *j      = r->job;
 	const char       *script = j->sbatch_script;
 	size_t            failed = 0;
-	int               rc;
+	int               rc     = 0;
 
+	for (size_t i = 0; i < r->n_tasks; i++) {
+		failed += job_fmt_terminal(r->tasks[i]);
+	}
+	if (req->dry_run) {
+		failed = 0;
+	}
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		/* A failed sweep prints only the error object. */
+		if (failed == 0) {
+			json_object *o = json_object_new_object();
 
-		json_object_object_add(
-		    o, "sweep_id", json_object_new_int64(r->sweep_id));
-		json_object_object_add(
-		    o, "tasks", sweep_tasks_json(r->tasks, r->n_tasks));
-		json_object_object_add(
-		    o, "sbatch_script", json_object_new_string(script));
-		rc = output_print_json(o);
+			json_object_object_add(
+			    o, "sweep_id", json_object_new_int64(r->sweep_id));
+			json_object_object_add(o, "tasks",
+			    sweep_tasks_json(r->tasks, r->n_tasks));
+			json_object_object_add(o, "sbatch_script",
+			    json_object_new_string(script));
+			rc = output_print_json(o);
+		}
 	} else if (req->dry_run) {
 		rc = output_print(script);
 		if (rc == 0 && script[0] != '\0'
@@ -118,15 +127,13 @@ cmd_sweep_launch_print(struct cli *cli, const Mlops__LaunchRequest *req,
 		rc = output_printf("%" PRId64 "\n", r->sweep_id);
 	}
 	if (rc < 0) {
-		return cli_fail(cli, "cannot write output");
+		return cli_fail(cli, MLOPS_EIO, NULL, "cannot write output");
 	}
-	for (size_t i = 0; i < r->n_tasks; i++) {
-		failed += job_fmt_terminal(r->tasks[i]);
-	}
-	if (!req->dry_run && failed > 0) {
+	if (failed > 0) {
 		char state[320];
 
-		return cli_fail(cli, "sweep %" PRId64 ": %s", r->sweep_id,
+		return cli_fail(cli, MLOPS_ERROR, NULL,
+		    "sweep %" PRId64 ": %s", r->sweep_id,
 		    job_fmt_state(state, sizeof(state), j, true));
 	}
 	if (!cli->json) {
@@ -174,7 +181,8 @@ cmd_sweep_jobs_print(struct cli *cli, const Mlops__JobsReply *r)
 	int                         rc;
 
 	if (p == NULL) {
-		return cli_fail(cli, "the daemon sent no sweep progress");
+		return cli_fail(cli, MLOPS_EPROTO, NULL,
+		    "the daemon sent no sweep progress");
 	}
 	if (cli->json) {
 		json_object *o = json_object_new_object();
@@ -194,7 +202,8 @@ cmd_sweep_jobs_print(struct cli *cli, const Mlops__JobsReply *r)
 			rc = sweep_tasks_text(r->jobs, r->n_jobs);
 		}
 	}
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }
 
 int
@@ -218,5 +227,6 @@ cmd_sweep_cancel_print(
 			rc = sweep_tasks_text(r->tasks, r->n_tasks);
 		}
 	}
-	return rc < 0 ? cli_fail(cli, "cannot write output") : CLI_EXIT_OK;
+	return rc < 0 ? cli_fail(cli, MLOPS_EIO, NULL, "cannot write output")
+	              : CLI_EXIT_OK;
 }

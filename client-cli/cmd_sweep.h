@@ -12,7 +12,8 @@
 /**
  * A sweep launch: its id (just the number) and a summary on stderr;
  * --json: {"sweep_id", "tasks": [jobs], "sbatch_script"}; --dry-run: the
- * array's script. Returns the exit code.
+ * array's script. A task that failed to submit fails the launch (exit 1;
+ * with --json only the error object is printed). Returns the exit code.
  */
 int cmd_sweep_launch_print(struct cli *cli, const Mlops__LaunchRequest *req,
     const Mlops__LaunchReply *r);

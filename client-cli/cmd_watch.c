@@ -30,8 +30,9 @@ const char cmd_watch_usage[]
       "named\n"
       "              after the kind: job (as in 'mlops jobs --json') with\n"
       "              previous_state beside it; project {change, name};\n"
-      "              cluster {name, state, slurm_version, last_contact_at,\n"
-      "              last_poll_at, last_error}\n"
+      "              cluster (as in 'mlops status --json'). A failure is a\n"
+      "              last line {\"error\": {\"code\", \"field\", "
+      "\"message\"}}\n"
       "  -h, --help  show this help\n";
 
 static volatile sig_atomic_t watch_stop;
@@ -203,7 +204,8 @@ cmd_watch_subscribe(struct cli *cli, struct mlops_sub **out)
 	url   = given != NULL && *given != '\0' ? xstrdup(given)
 	                                        : mlops_events_url_for(cli->url);
 	if (url == NULL) {
-		return cli_fail(cli, "no events URL for %s", cli->url);
+		return cli_fail(
+		    cli, MLOPS_EPROTO, NULL, "no events URL for %s", cli->url);
 	}
 	if (cli->debug) {
 		fprintf(stderr, "mlops: debug: subscribing to %s\n", url);
@@ -211,7 +213,7 @@ cmd_watch_subscribe(struct cli *cli, struct mlops_sub **out)
 	rc = mlops_sub_open(out, url, &cli->tls, &err);
 	free(url);
 	if (rc < 0) {
-		cli_fail(cli, "%s", err.msg);
+		cli_fail_err(cli, rc, &err);
 		return cli_exit_for(rc, false) == CLI_EXIT_ERROR
 		    ? CLI_EXIT_ERROR
 		    : CLI_EXIT_UNREACHABLE;
@@ -262,7 +264,7 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 		}
 		if (r < 0) {
 			if (!watch_stop) {
-				cli_fail(cli, "%s", err.msg);
+				cli_fail_err(cli, r, &err);
 				rc = CLI_EXIT_UNREACHABLE;
 			}
 			break;
@@ -275,7 +277,8 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 		              : watch_text(ev);
 		mlops__event__free_unpacked(ev, NULL);
 		if (r < 0 || output_flush() < 0) {
-			rc = cli_fail(cli, "cannot write output");
+			rc = cli_fail(
+			    cli, MLOPS_EIO, NULL, "cannot write output");
 			break;
 		}
 	}

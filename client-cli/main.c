@@ -24,7 +24,8 @@ static const char main_usage[]
       "Options:\n"
       "  --connect URL     daemon to talk to (default: $MLOPS_CONNECT, else\n"
       "                    ipc://$XDG_RUNTIME_DIR/mlops/mlopsd.sock)\n"
-      "  --json            print one JSON document instead of text\n"
+      "  --json            print one JSON document instead of text (JSON\n"
+      "                    lines for logs and watch); see below for errors\n"
       "  --no-autostart    do not start a local daemon when none answers\n"
       "  --timeout MS      wait at most MS milliseconds for a reply "
       "(default 30000;\n"
@@ -43,7 +44,21 @@ static const char main_usage_tail[]
       "Run 'mlops COMMAND --help' for a command's own options.\n"
       "Exit status: 0 ok, 1 the operation failed, 2 usage error, 3 the "
       "daemon\n"
-      "is unreachable or speaks another protocol version.\n";
+      "is unreachable or speaks another protocol version.\n"
+      "\n"
+      "Errors go to stderr as \"mlops: <what>: <why>\". With --json, a "
+      "failure\n"
+      "also prints one line {\"error\": {\"code\", \"field\", "
+      "\"message\"}} on stdout,\n"
+      "and nothing else (logs and watch: after the lines they printed). "
+      "code\n"
+      "is ENOTFOUND, EINVAL, EUNREACHABLE... or EUSAGE for a usage error;\n"
+      "field the input at fault (\"overrides\", \"--tail\") or null; "
+      "message the\n"
+      "stderr text without \"mlops: \". The exit status stays as above. "
+      "A\n"
+      "\"--json\" anywhere before \"--\" counts, even for errors found "
+      "before it.\n";
 
 static const char main_help_usage[]
     = "usage: mlops help [COMMAND [SUBCOMMAND]]\n"
@@ -145,10 +160,11 @@ main_help(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (argc > 3) {
-		return cli_usage_error(cli, "too many arguments");
+		return cli_usage_error(cli, NULL, "too many arguments");
 	}
 	if ((spec = main_find(argv[1])) == NULL || spec->fn == main_help) {
-		return cli_usage_error(cli, "unknown command '%s'", argv[1]);
+		return cli_usage_error(
+		    cli, "COMMAND", "unknown command '%s'", argv[1]);
 	}
 	av[ac++] = argv[1];
 	if (argc > 2) {
@@ -170,7 +186,7 @@ main_parse_timeout(struct cli *cli, const char *s)
 	v     = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v <= 0
 	    || v > 24L * 3600 * 1000) {
-		return cli_usage_error(cli,
+		return cli_usage_error(cli, "--timeout",
 		    "--timeout: not a positive "
 		    "number of milliseconds: '%s'",
 		    s);
@@ -178,6 +194,26 @@ main_parse_timeout(struct cli *cli, const char *s)
 	cli->timeout_ms    = (int) v;
 	cli->timeout_given = true;
 	return CLI_EXIT_OK;
+}
+
+/*
+ * Whether "--json" is on the line before any "--". Commands parse their
+ * own --json, so a usage error found before it (an unknown option ahead
+ * of it, an unknown command) would otherwise not know that a script reads
+ * stdout; with this it is reported as JSON too.
+ */
+static bool
+main_json_seen(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			return false;
+		}
+		if (strcmp(argv[i], "--json") == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static const char *
@@ -203,6 +239,7 @@ main(int argc, char **argv)
 	cli.tls.ca_file   = main_env("MLOPS_TLS_CA");
 	cli.tls.cert_file = main_env("MLOPS_TLS_CERT");
 	cli.tls.key_file  = main_env("MLOPS_TLS_KEY");
+	cli.json_seen     = main_json_seen(argc, argv);
 
 	/* "+": stop at the command name; what follows is the command's. */
 	optind = 0;
@@ -254,17 +291,18 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		return cli_usage_error(&cli, "missing command");
+		return cli_usage_error(&cli, "COMMAND", "missing command");
 	}
 	if ((spec = main_find(argv[optind])) == NULL) {
 		return cli_usage_error(
-		    &cli, "unknown command '%s'", argv[optind]);
+		    &cli, "COMMAND", "unknown command '%s'", argv[optind]);
 	}
 
-	if (connect == NULL) {
-		connect = main_env("MLOPS_CONNECT");
-	}
-	if (connect == NULL) {
+	if (connect != NULL) {
+		cli.url_option = "--connect";
+	} else if ((connect = main_env("MLOPS_CONNECT")) != NULL) {
+		cli.url_option = "MLOPS_CONNECT";
+	} else {
 		default_url        = mlops_default_url();
 		connect            = default_url;
 		cli.url_is_default = true;

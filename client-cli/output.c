@@ -284,6 +284,101 @@ output_json_strv(char **v, size_t n)
 	return a;
 }
 
+/*
+ * The length of the valid UTF-8 character at s[0..len), or 0 when it is
+ * not one; *cut is set when the bytes there are a valid start that `len`
+ * cuts short.
+ */
+static size_t
+output_utf8_char(const unsigned char *s, size_t len, bool *cut)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t        n;
+
+	*cut = false;
+	if (s[0] < 0x80) {
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n  = 3;
+		lo = s[0] == 0xE0 ? 0xA0 : 0x80;
+		hi = s[0] == 0xED ? 0x9F : 0xBF;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n  = 4;
+		lo = s[0] == 0xF0 ? 0x90 : 0x80;
+		hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (i >= len) {
+			*cut = true;
+			return 0;
+		}
+		if (s[i] < (i == 1 ? lo : 0x80)
+		    || s[i] > (i == 1 ? hi : 0xBF)) {
+			return 0;
+		}
+	}
+	return n;
+}
+
+size_t
+output_utf8_whole(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t               i = 0, n;
+	bool                 cut;
+
+	while (i < len) {
+		n = output_utf8_char(u + i, len - i, &cut);
+		if (cut) {
+			return i;
+		}
+		i += n > 0 ? n : 1;
+	}
+	return len;
+}
+
+json_object *
+output_json_text(const char *s, size_t len)
+{
+	const unsigned char *u  = (const unsigned char *) s;
+	struct strbuf        sb = STRBUF_INIT;
+	json_object         *o;
+	size_t               i = 0, n;
+	bool                 cut;
+
+	while (i < len) {
+		n = output_utf8_char(u + i, len - i, &cut);
+		if (n == 0) {
+			strbuf_puts(&sb, "\xEF\xBF\xBD"); /* U+FFFD */
+			i++;
+			continue;
+		}
+		strbuf_append(&sb, s + i, n);
+		i += n;
+	}
+	o = json_object_new_string_len(strbuf_str(&sb), (int) sb.len);
+	strbuf_fini(&sb);
+	return o;
+}
+
+json_object *
+output_error_json(const char *code, const char *field, const char *message)
+{
+	json_object *o = json_object_new_object();
+	json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "field", output_json_str(field));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(o, "error", e);
+	return o;
+}
+
 void
 output_json_render(json_object *obj, bool one_line, struct strbuf *out)
 {
@@ -360,6 +455,12 @@ output_print_json_line(json_object *obj)
 	json_object_put(obj);
 	rc = output_print_sb(&sb);
 	return fflush(stdout) != 0 ? -1 : rc;
+}
+
+int
+output_print_error(const char *code, const char *field, const char *message)
+{
+	return output_print_json_line(output_error_json(code, field, message));
 }
 
 int

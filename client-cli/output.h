@@ -76,10 +76,29 @@ json_object *output_json_count(int64_t n);         /* < 0 -> null */
 json_object *output_json_strv(char **v, size_t n); /* array, never null */
 
 /**
+ * How much of `s` ends on a whole UTF-8 character: `len`, less the start
+ * of a character cut short at its end (at most 3 bytes), which more
+ * bytes may still complete.
+ */
+size_t output_utf8_whole(const char *s, size_t len);
+/**
+ * `len` bytes of text as a JSON string, each byte that is not part of
+ * valid UTF-8 as U+FFFD (so that the JSON is valid UTF-8). New reference.
+ */
+json_object *output_json_text(const char *s, size_t len);
+
+/**
  * Renders `obj` (NULL: null) as pretty-printed JSON plus "\n" or, with
  * `one_line`, as compact JSON plus "\n". Slashes are not escaped.
  */
 void output_json_render(json_object *obj, bool one_line, struct strbuf *out);
+
+/**
+ * The error object of a failure: {"error": {"code": code, "field": field,
+ * "message": message}}, `field` NULL or "" as null. New reference.
+ */
+json_object *output_error_json(
+    const char *code, const char *field, const char *message);
 
 /* ---- printing (the only writers to stdout) ---------------------------- */
 
@@ -92,6 +111,9 @@ int output_print_kv(const struct output_kv *kv);
 int output_print_json(json_object *obj);
 /** Prints `obj` on one line, flushes, and drops our reference. */
 int output_print_json_line(json_object *obj);
+/** Prints output_error_json() on one line and flushes. */
+int output_print_error(
+    const char *code, const char *field, const char *message);
 /** Flushes stdout; returns -1 when any write failed (e.g. a full disk). */
 int output_flush(void);
 

@@ -53,8 +53,9 @@ client_nng_err(
 	} else if (nrv == NNG_EADDRINVAL || nrv == NNG_ENOTSUP) {
 		code = MLOPS_EINVAL;
 	}
-	return mlops_error_set(
-	    err, code, "%s %s: %s", what, url, nng_strerror(nrv));
+	return mlops_error_set_field(err, code,
+	    code == MLOPS_EINVAL ? "url" : NULL, "%s %s: %s", what, url,
+	    nng_strerror(nrv));
 }
 
 static int

@@ -2,7 +2,8 @@
 # Job logs and W&B run links on the real SLURM sandbox: a job waiting for
 # GPUs has no output yet (a clear message, and --follow waits for it);
 # --follow prints a "\r" progress bar as its last state and exits with the
-# job's exit code; --tail 3; the W&B run URL from a self-hosted
+# job's exit code; --tail 3; --json lines of the chunks read, with an end
+# object under --follow; the W&B run URL from a self-hosted
 # "View run" line is stored and shown, a project URL never is; a 200 MiB
 # output costs a tail read, not a transfer; two clients following one job
 # share the daemon's reads. The daemon's log-reader counters come from
@@ -80,6 +81,9 @@ wait_for 30 "a job waiting for GPUs is PENDING" '[ "$(state_of "$id_pend")" = PE
 expect_status 1 "logs of a job not started yet fails" m logs "$id_pend"
 check "...saying so: $ERR" grep -q "job $id_pend has no stdout yet (it is PENDING)" <<<"$ERR"
 check "...without an error dump" [ "$(wc -l <<<"$ERR")" = 1 ]
+expect_status 1 "with --json too" m logs "$id_pend" --json
+check "...as an ENOTFOUND error object" [ "$(json 'j["error"]["code"]' <<<"$OUT")" = ENOTFOUND ]
+check "...with the same message" [ "mlops: $(json 'j["error"]["message"]' <<<"$OUT")" = "$ERR" ]
 expect_status 1 "the same for --stderr" m logs "$id_pend" --stderr
 check "...naming stderr" grep -q "has no stderr yet" <<<"$ERR"
 m logs "$id_pend" --follow >"$T/pend.out" 2>"$T/pend.err" &
@@ -112,6 +116,63 @@ check "...prints the last 3 lines" [ "$OUT" = "$(printf 'line 3\nline 4\nline 5'
 expect_status 0 "logs --tail 100 of a short file" m logs "$id_a" --tail 100
 check "...prints all of it" [ "$OUT" = "$(cat "$T/a.out")" ]
 expect_status 2 "--tail needs a number" m logs "$id_a" --tail x
+
+# --- --json: JSON lines of the chunks read ------------------------------------------
+# chunks FILE [RAW]: FILE's lines are chunk objects with contiguous offsets,
+# perhaps then one end object; prints "LINES FIRST_OFFSET NEXT_OFFSET END"
+# (END the end object as compact JSON, or -). With RAW, the chunks' data
+# joined must be RAW's text.
+chunks() {
+	python3 - "$@" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+objs = [json.loads(l) for l in lines]
+end = objs.pop() if objs and "end" in objs[-1] else None
+assert all("end" not in o for o in objs), "end before the last line"
+first = objs[0]["offset"] if objs else -1
+nxt = first
+for o in objs:
+    assert sorted(o) == ["bytes", "data", "offset", "stream"], o
+    assert o["offset"] == nxt, (o["offset"], nxt)
+    assert len(o["data"].encode()) == o["bytes"], o
+    nxt = o["offset"] + o["bytes"]
+if len(sys.argv) > 2:
+    raw = open(sys.argv[2], "rb").read().decode()
+    assert "".join(o["data"] for o in objs) == raw, "data differs from the file"
+print(len(lines), first, nxt,
+      json.dumps(end, separators=(",", ":")) if end else "-")
+PY
+}
+sandbox_ssh "$TC" cat "$(job_field "$id_a" stdout_path)" >"$T/a.raw"
+a_size=$(stat -c %s "$T/a.raw")
+expect_status 0 "logs --json" m logs "$id_a" --json
+printf '%s\n' "$OUT" >"$T/a.jsonl"
+read -r _ first next end <<<"$(chunks "$T/a.jsonl" "$T/a.raw" || echo x)"
+check "...chunks from 0 to the file's end ($first..$next of $a_size)" [ "$first.$next" = "0.$a_size" ]
+check "...whose data is the file as it is, \\r included" grep -q '\\rprogress 100%' "$T/a.jsonl"
+check "...on stdout" [ "$(json 'j["stream"]' <<<"$(head -n1 "$T/a.jsonl")")" = stdout ]
+check "...with no end object without --follow" [ "$end" = - ]
+expect_status 3 "logs --json --follow exits with the job's exit code 3" m logs "$id_a" --json --follow
+printf '%s\n' "$OUT" >"$T/af.jsonl"
+read -r _ first next end <<<"$(chunks "$T/af.jsonl" "$T/a.raw" || echo x)"
+check "...the same chunks ($first..$next)" [ "$first.$next" = "0.$a_size" ]
+check "...then the end: $end" [ "$end" = '{"end":true,"stream":"stdout","state":"FAILED","exit_code":3}' ]
+expect_status 0 "logs --json --tail 3" m logs "$id_a" --json --tail 3
+check "...is one chunk of the last 3 lines" \
+	[ "$(json 'j["data"]' <<<"$OUT")" = "$(printf 'line 3\nline 4\nline 5')" ]
+check "...ending at the file's end" [ "$(json 'j["offset"] + j["bytes"]' <<<"$OUT")" = "$a_size" ]
+expect_status 0 "logs --json --stderr" m logs "$id_a" --json --stderr
+check "...is of stderr" [ "$(printf '%s' "$OUT" | python3 -c \
+	'import json,sys; print(all(json.loads(l)["stream"] == "stderr" for l in sys.stdin))')" = True ]
+
+# Followed from its launch: waits for the file, chunks as they come, the end.
+id_j=$(m launch toy --cluster "$TC" --partition cpu --description "json $tag" -- mode=tick n=15 exit=0)
+expect_status 0 "logs --json --follow of a running job exits 0" m logs "$id_j" --json --follow
+printf '%s\n' "$OUT" >"$T/j.jsonl"
+printf 'tick %d\n' $(seq 0 14) >"$T/j.want"
+read -r n first next end <<<"$(chunks "$T/j.jsonl" "$T/j.want" || echo x)"
+check "...its 15 lines in $((n - 1)) chunks from offset $first" [ "$first" = 0 -a "$n" -ge 2 ]
+check "...then the end: $end" [ "$end" = '{"end":true,"stream":"stdout","state":"COMPLETED","exit_code":0}' ]
 
 # --- the W&B run URL -------------------------------------------------------------------
 run_id=$(job_field "$id_a" sbatch_script | sed -n 's/^export WANDB_RUN_ID=//p' | tr -d "'\"" | head -n1)

@@ -27,7 +27,8 @@ struct mlops_tls_opts {
 
 /**
  * Dials `url`. Returns 0, or MLOPS_EUNREACHABLE when nothing listens there
- * (err says why), or MLOPS_EINVAL for a bad URL. `tls` may be NULL.
+ * (err says why), or MLOPS_EINVAL for a bad URL (err->field "url") or TLS
+ * file. `tls` may be NULL.
  * Caller frees with mlops_client_close().
  */
 int  mlops_client_open(struct mlops_client **out, const char *url,

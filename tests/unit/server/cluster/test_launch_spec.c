@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "launch_spec.h"
-#include "sbatch_spec_base.h"
+#include "../slurm/sbatch_spec_base.h"
 
 static void
 test_apply_config(void **state)

@@ -1,0 +1,148 @@
+# The layout's rules, checked (ctest: test_layers). Run as a script:
+#   cmake -DGRAPH=<file> -DSOURCE_DIR=<dir> -P LayerCheck.cmake
+# GRAPH (written at generate time by tests/CMakeLists.txt) sets, for each
+# checked target T, LINKS_T: what T links directly. A target's closure is
+# what it links, transitively through the other checked targets; it must
+# not hold anything of FORBID_T below. Each folder's sources must not
+# include the headers of a library the folder may not use either. With
+# -DSELFTEST=ON the script first proves on a made-up graph that it finds a
+# forbidden link and a forbidden include.
+
+cmake_minimum_required(VERSION 3.25)
+
+# What each target must never link, directly or not.
+set(MLOPS_IO_LIBS PkgConfig::LIBSSH PkgConfig::SQLITE PkgConfig::YAML
+    PkgConfig::LIBGIT2)
+set(MLOPS_WIRE_LIBS mlops_proto mlops_protocol nng::nng)
+set(MLOPS_SERVER_LIBS mlops_slurm mlops_store mlops_config mlops_hydra
+    mlops_git mlops_exec mlops_ssh mlops_cluster mlops_rpc mlopsd_core)
+
+set(FORBID_mlops_common ${MLOPS_IO_LIBS} ${MLOPS_WIRE_LIBS} ${MLOPS_SERVER_LIBS})
+set(FORBID_mlops_protocol ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
+set(FORBID_mlops_slurm ${MLOPS_IO_LIBS} ${MLOPS_WIRE_LIBS} mlops_store
+    mlops_config mlops_hydra mlops_git mlops_exec mlops_ssh mlops_cluster
+    mlops_rpc)
+set(FORBID_mlops_store PkgConfig::LIBSSH PkgConfig::YAML PkgConfig::LIBGIT2
+    ${MLOPS_WIRE_LIBS} mlops_slurm mlops_config mlops_hydra mlops_git
+    mlops_exec mlops_ssh mlops_cluster mlops_rpc)
+set(FORBID_mlops_config PkgConfig::LIBSSH PkgConfig::SQLITE
+    PkgConfig::LIBGIT2 ${MLOPS_WIRE_LIBS} mlops_slurm mlops_store
+    mlops_hydra mlops_git mlops_exec mlops_ssh mlops_cluster mlops_rpc)
+set(FORBID_mlops_hydra PkgConfig::LIBSSH PkgConfig::SQLITE PkgConfig::LIBGIT2
+    ${MLOPS_WIRE_LIBS} mlops_slurm mlops_store mlops_config mlops_git
+    mlops_exec mlops_ssh mlops_cluster mlops_rpc)
+set(FORBID_mlops_hydra_syntax ${MLOPS_IO_LIBS} ${MLOPS_WIRE_LIBS}
+    ${MLOPS_SERVER_LIBS})
+set(FORBID_mlops_git PkgConfig::LIBSSH PkgConfig::SQLITE PkgConfig::YAML
+    ${MLOPS_WIRE_LIBS} mlops_slurm mlops_store mlops_config mlops_hydra
+    mlops_exec mlops_ssh mlops_cluster mlops_rpc)
+set(FORBID_mlops_exec ${MLOPS_IO_LIBS} ${MLOPS_WIRE_LIBS} mlops_slurm
+    mlops_store mlops_config mlops_hydra mlops_git mlops_ssh mlops_cluster
+    mlops_rpc)
+# ssh/ reads a cluster's connection settings from config/'s types.
+set(FORBID_mlops_ssh PkgConfig::SQLITE PkgConfig::LIBGIT2
+    ${MLOPS_WIRE_LIBS} mlops_slurm mlops_store mlops_hydra mlops_git
+    mlops_cluster mlops_rpc)
+set(FORBID_mlops_cluster PkgConfig::LIBSSH ${MLOPS_WIRE_LIBS} mlops_ssh
+    mlops_rpc mlopsd_core)
+set(FORBID_mlops_rpc PkgConfig::LIBSSH mlops_ssh mlopsd_core)
+set(FORBID_mlops ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
+set(FORBID_mlops_gtk_model ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
+set(FORBID_mlops-gtk ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
+
+# Headers each folder's sources must not include (a regex).
+set(MLOPS_INC_IO "libssh/|sqlite3\\.h|yaml\\.h|git2|nng/|protobuf-c|pb-c\\.h")
+set(INCLUDE_server/slurm "${MLOPS_INC_IO}")
+set(INCLUDE_server/store "libssh/|yaml\\.h|git2|nng/|protobuf-c|pb-c\\.h")
+set(INCLUDE_server/config "libssh/|sqlite3\\.h|git2|nng/|protobuf-c|pb-c\\.h")
+set(INCLUDE_server/hydra "libssh/|sqlite3\\.h|git2|nng/|protobuf-c|pb-c\\.h")
+set(INCLUDE_server/git "libssh/|sqlite3\\.h|yaml\\.h|nng/|protobuf-c|pb-c\\.h")
+set(INCLUDE_server/exec "${MLOPS_INC_IO}")
+set(INCLUDE_server/ssh "sqlite3\\.h|yaml\\.h|git2|nng/|protobuf-c|pb-c\\.h")
+set(INCLUDE_server/cluster "libssh/|nng/|protobuf-c|pb-c\\.h|mlops/protocol\\.h|mlops/client\\.h|mlops/types\\.h")
+set(INCLUDE_server/rpc "libssh/")
+set(INCLUDE_client-cli "libssh/|sqlite3\\.h|yaml\\.h|git2")
+set(INCLUDE_client-gtk "libssh/|sqlite3\\.h|yaml\\.h|git2")
+
+# closure(OUT T): everything T links, through the checked targets.
+function(closure out target)
+	set(seen "")
+	set(todo ${LINKS_${target}})
+	while(todo)
+		list(POP_FRONT todo item)
+		if(item IN_LIST seen)
+			continue()
+		endif()
+		list(APPEND seen ${item})
+		if(DEFINED LINKS_${item})
+			list(APPEND todo ${LINKS_${item}})
+		endif()
+	endwhile()
+	set(${out} "${seen}" PARENT_SCOPE)
+endfunction()
+
+# check_links(OUT): the violations of the FORBID_ rules, one per line.
+function(check_links out)
+	set(bad "")
+	foreach(target ${CHECKED_TARGETS})
+		closure(links ${target})
+		foreach(forbidden ${FORBID_${target}})
+			if(forbidden IN_LIST links)
+				string(APPEND bad "${target} links ${forbidden}\n")
+			endif()
+		endforeach()
+	endforeach()
+	set(${out} "${bad}" PARENT_SCOPE)
+endfunction()
+
+# check_includes(OUT DIR): includes in DIR/<folder> that its rule forbids.
+function(check_includes out root)
+	set(bad "")
+	foreach(folder server/slurm server/store server/config server/hydra
+	    server/git server/exec server/ssh server/cluster server/rpc
+	    client-cli client-gtk)
+		file(GLOB files ${root}/${folder}/*.c ${root}/${folder}/*.h)
+		foreach(f ${files})
+			file(STRINGS ${f} lines REGEX "^#[ \t]*include[ \t]")
+			foreach(line ${lines})
+				if(line MATCHES "${INCLUDE_${folder}}")
+					string(APPEND bad "${f}: ${line}\n")
+				endif()
+			endforeach()
+		endforeach()
+	endforeach()
+	set(${out} "${bad}" PARENT_SCOPE)
+endfunction()
+
+if(SELFTEST)
+	# A made-up tree: slurm links the store, the store links libssh, and
+	# one slurm/ source includes libssh.
+	set(CHECKED_TARGETS mlops_slurm mlops_store)
+	set(LINKS_mlops_slurm mlops_common mlops_store)
+	set(LINKS_mlops_store PkgConfig::LIBSSH)
+	check_links(bad)
+	if(NOT bad MATCHES "mlops_slurm links PkgConfig::LIBSSH"
+	    OR NOT bad MATCHES "mlops_store links PkgConfig::LIBSSH")
+		message(FATAL_ERROR "selftest: the link check missed:\n${bad}")
+	endif()
+	set(tmp ${CMAKE_CURRENT_BINARY_DIR}/layercheck-selftest)
+	file(REMOVE_RECURSE ${tmp})
+	file(WRITE ${tmp}/server/slurm/x.c "#include <libssh/libssh.h>\n")
+	check_includes(bad ${tmp})
+	file(REMOVE_RECURSE ${tmp})
+	if(NOT bad MATCHES "libssh")
+		message(FATAL_ERROR "selftest: the include check missed it")
+	endif()
+	message(STATUS "selftest: a forbidden link and include are found")
+endif()
+
+include(${GRAPH})
+check_links(bad_links)
+check_includes(bad_includes ${SOURCE_DIR})
+if(bad_links OR bad_includes)
+	message(FATAL_ERROR
+	    "the layout's rules are broken (docs/architecture.md):\n"
+	    "${bad_links}${bad_includes}")
+endif()
+list(LENGTH CHECKED_TARGETS n)
+message(STATUS "layers: ${n} targets and their folders keep the rules")

@@ -54,6 +54,8 @@ struct poll_cluster {
 	struct store_job **pc_active;
 	size_t             pc_n_active;
 	bool              *pc_seen;
+	bool              *pc_asked; /* sacct was asked about it this cycle */
+	int64_t            pc_sacct_cursor; /* last job asked of sacct */
 	struct store_job **pc_subm;
 	size_t             pc_n_subm;
 	bool              *pc_subm_seen;
@@ -349,7 +351,7 @@ poller_lost(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 		char array_id[32];
 		long task;
 
-		if (pc->pc_seen[k]) {
+		if (pc->pc_seen[k] || !pc->pc_asked[k]) {
 			continue;
 		}
 		dropped = pc->pc_active[k]->sweep_id > 0
@@ -375,9 +377,10 @@ poller_finish(struct poll_cluster *pc)
 	store_job_list_free(pc->pc_active, pc->pc_n_active);
 	store_job_list_free(pc->pc_subm, pc->pc_n_subm);
 	free(pc->pc_seen);
+	free(pc->pc_asked);
 	free(pc->pc_subm_seen);
 	pc->pc_active = pc->pc_subm = NULL;
-	pc->pc_seen = pc->pc_subm_seen = NULL;
+	pc->pc_seen = pc->pc_subm_seen = pc->pc_asked = NULL;
 	pc->pc_n_active = pc->pc_n_subm = 0;
 	clusters_poll(p->p_d->d_clusters, pc->pc_cc->name, &poll);
 	poll.last_poll = (int64_t) time(NULL);
@@ -413,6 +416,14 @@ poller_done(
 		if (pc->pc_err.code == 0) {
 			pc->pc_err = *err;
 		}
+		poller_finish(pc);
+		return;
+	}
+	if (res->stdout_truncated) {
+		/* A cut output would hide jobs that are there. */
+		poller_fail(pc,
+		    "its output was cut at the size cap: nothing "
+		    "is applied from it");
 		poller_finish(pc);
 		return;
 	}
@@ -485,6 +496,52 @@ poller_done(
 	poller_next(pc);
 }
 
+/*
+ * The ids to ask sacct about (into v, at most SLURM_CMD_MAX_IDS): the
+ * active jobs squeue did not list, from the one after the last job asked
+ * in the cycle before, so that more of them than one command carries are
+ * all asked within a few cycles. Marks those asked; returns how many ids.
+ */
+static size_t
+poller_sacct_ids(struct poll_cluster *pc, const char **v)
+{
+	size_t n = 0, start = 0;
+
+	for (size_t k = 0; k < pc->pc_n_active; k++) {
+		if (pc->pc_active[k]->id > pc->pc_sacct_cursor) {
+			start = k;
+			break;
+		}
+	}
+	for (size_t i = 0; i < pc->pc_n_active; i++) {
+		size_t k = (start + i) % pc->pc_n_active;
+		char  *id;
+
+		if (pc->pc_seen[k]) {
+			continue;
+		}
+		id = poller_query_id(pc->pc_active[k]);
+		if (n == SLURM_CMD_MAX_IDS) {
+			/* Full: only more tasks of an array already in. */
+			bool in = false;
+
+			for (size_t j = 0; j < n && !in; j++) {
+				in = strcmp(v[j], id) == 0;
+			}
+			free(id);
+			if (!in) {
+				continue;
+			}
+			pc->pc_asked[k] = true;
+			continue;
+		}
+		poller_add_id(v, &n, id);
+		pc->pc_asked[k]     = true;
+		pc->pc_sacct_cursor = pc->pc_active[k]->id;
+	}
+	return n;
+}
+
 /* Queues the command of the current step, skipping steps with no work. */
 static void
 poller_next(struct poll_cluster *pc)
@@ -529,26 +586,35 @@ poller_next(struct poll_cluster *pc)
 			        &argv, v, n, POLLER_SACCT_DAYS, &err);
 			break;
 		case POLL_SQUEUE:
-		case POLL_SACCT:
 			v = xcalloc(pc->pc_n_active + 1, sizeof(char *));
 			/* A sweep's tasks are asked for by their array. */
 			for (size_t k = 0; k < pc->pc_n_active; k++) {
-				if (pc->pc_step == POLL_SQUEUE
-				    || !pc->pc_seen[k]) {
-					poller_add_id(v, &n,
-					    poller_query_id(pc->pc_active[k]));
-				}
+				poller_add_id(
+				    v, &n, poller_query_id(pc->pc_active[k]));
 			}
+			/* More than one -j list carries: every job of the
+			 * user, matched here. */
+			if (n > SLURM_CMD_MAX_IDS) {
+				argv = slurm_cmd_poll_mine();
+			} else {
+				rc = slurm_cmd_poll(&argv, v, n, &err);
+			}
+			break;
+		case POLL_SACCT:
+			v = xcalloc(SLURM_CMD_MAX_IDS + 1, sizeof(char *));
+			n = poller_sacct_ids(pc, v);
 			if (n == 0) {
 				free(v);
 				poller_finish(pc);
 				return;
 			}
-			rc = pc->pc_step == POLL_SQUEUE
-			    ? slurm_cmd_poll(&argv, v, n, &err)
-			    : slurm_cmd_sacct(&argv, v, n, &err);
+			rc = slurm_cmd_sacct(&argv, v, n, &err);
 			break;
 		case POLL_SCONTROL:
+			/* scontrol lists every job it knows at once. */
+			for (size_t k = 0; k < pc->pc_n_active; k++) {
+				pc->pc_asked[k] = true;
+			}
 			argv    = xcalloc(5, sizeof(char *));
 			argv[0] = xstrdup("scontrol");
 			argv[1] = xstrdup("-o");
@@ -619,6 +685,7 @@ poller_cycle(struct poll_cluster *pc)
 		goto idle;
 	}
 	pc->pc_seen           = xcalloc(pc->pc_n_active + 1, sizeof(bool));
+	pc->pc_asked          = xcalloc(pc->pc_n_active + 1, sizeof(bool));
 	pc->pc_subm_seen      = xcalloc(pc->pc_n_subm + 1, sizeof(bool));
 	pc->pc_step           = POLL_BY_NAME_SQUEUE;
 	pc->pc_cmds           = 0;

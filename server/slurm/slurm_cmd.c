@@ -217,6 +217,13 @@ slurm_cmd_pending_gpus(void)
 	    SLURM_CMD_PENDING_FORMAT, NULL);
 }
 
+char **
+slurm_cmd_poll_mine(void)
+{
+	return slurm_cmd_utc(slurm_cmd_argv("squeue", "-h", "-r", "-t", "all",
+	    "--me", "-O", SLURM_CMD_POLL_FORMAT, NULL));
+}
+
 int
 slurm_cmd_poll(
     char ***out, const char *const *ids, size_t n_ids, struct mlops_error *err)

@@ -127,6 +127,14 @@ int slurm_cmd_poll(char ***out, const char *const *ids, size_t n_ids,
     struct mlops_error *err);
 
 /**
+ * Every job of the login user, for a poll of more jobs than one `-j` list
+ * may carry: `squeue -h -r -t all --me -O SLURM_CMD_POLL_FORMAT` (the
+ * caller matches the rows to its jobs). `--me` is Slurm 20.11's, the
+ * oldest the daemon accepts. Never fails; caller frees.
+ */
+char **slurm_cmd_poll_mine(void);
+
+/**
  * Accounting for a batch of jobs: `sacct -n -P -X -j ID,... -o
  * SLURM_CMD_SACCT_FORMAT`. With -j sacct looks back to the epoch, needs no
  * -S, prints nothing for unknown ids (exit 0) and, with -X, one line per

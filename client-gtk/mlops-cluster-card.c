@@ -146,6 +146,13 @@ card_gpu_line(const Mlops__GpuRow *row)
 	g_autofree char *a11y = NULL;
 
 	mlops_model_gpu_summary(&s, row);
+	/* Named PARTITION/TYPE, as the test driver (tests/gtk) finds it. */
+	{
+		g_autofree char *id
+		    = g_strdup_printf("%s/%s", row->partition, row->gpu_type);
+
+		gtk_widget_set_name(box, id);
+	}
 	name = gtk_label_new(s.title);
 	gtk_widget_add_css_class(name, "heading");
 	gtk_box_append(GTK_BOX(top), name);

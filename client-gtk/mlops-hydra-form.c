@@ -340,6 +340,10 @@ hf_field_new(MlopsHydraForm *self, size_t i)
 	gtk_widget_set_visible(hf->sweep_row, FALSE);
 	g_signal_connect(
 	    hf->sweep_row, "changed", G_CALLBACK(hf_on_sweep), hf);
+	/* Both rows are named by the key, for the inspector and the test
+	 * driver (tests/gtk), which find a field by it. */
+	gtk_widget_set_name(hf->row, f->key);
+	gtk_widget_set_name(hf->sweep_row, f->key);
 	return hf;
 }
 

@@ -2,15 +2,13 @@
  * MlopsApplication: the AdwApplication of mlops-gtk. Parses the command
  * line, owns the connection and its saved settings (a small key file,
  * $XDG_CONFIG_HOME/mlops/gtk.ini), the app actions and keyboard
- * accelerators, job-end notifications, and runs a --test-script. Main
- * thread.
+ * accelerators, and job-end notifications. Main thread.
  */
 #include <mlops/paths.h>
 
 #include "mlops-application.h"
 #include "mlops-model.h"
 #include "mlops-preferences.h"
-#include "mlops-test-script.h"
 #include "mlops-window.h"
 
 struct _MlopsApplication {
@@ -19,9 +17,6 @@ struct _MlopsApplication {
 	MlopsConnection *conn;
 	char            *cli_url; /* --connect or $MLOPS_CONNECT */
 	gboolean         no_autostart;
-	char            *test_script;
-	char            *screenshot_dir;
-	MlopsTestScript *script;
 	int              exit_status;
 
 	/* saved settings */
@@ -329,19 +324,6 @@ app_activate(GApplication *app)
 		}
 	}
 	gtk_window_present(GTK_WINDOW(w));
-	if (self->test_script != NULL && self->script == NULL) {
-		g_autoptr(GError) error = NULL;
-
-		self->script = mlops_test_script_new(
-		    self, w, self->test_script, self->screenshot_dir, &error);
-		if (self->script == NULL) {
-			g_printerr("mlops-gtk: %s\n", error->message);
-			self->exit_status = 2;
-			g_application_quit(app);
-			return;
-		}
-		mlops_test_script_start(self->script);
-	}
 }
 
 static gint
@@ -361,14 +343,6 @@ app_handle_local_options(GApplication *app, GVariantDict *opts)
 		self->cli_url = g_strdup(env);
 	}
 	self->no_autostart = g_variant_dict_contains(opts, "no-autostart");
-	if (g_variant_dict_lookup(opts, "test-script", "^&ay", &s)) {
-		self->test_script = g_strdup(s);
-	} else if ((s = g_getenv("MLOPS_GTK_TEST_SCRIPT")) != NULL && *s) {
-		self->test_script = g_strdup(s);
-	}
-	if (g_variant_dict_lookup(opts, "screenshot-dir", "^&ay", &s)) {
-		self->screenshot_dir = g_strdup(s);
-	}
 	return -1;
 }
 
@@ -377,7 +351,6 @@ app_dispose(GObject *obj)
 {
 	MlopsApplication *self = MLOPS_APPLICATION(obj);
 
-	g_clear_object(&self->script);
 	g_clear_object(&self->conn);
 	G_OBJECT_CLASS(mlops_application_parent_class)->dispose(obj);
 }
@@ -388,8 +361,6 @@ app_finalize(GObject *obj)
 	MlopsApplication *self = MLOPS_APPLICATION(obj);
 
 	g_free(self->cli_url);
-	g_free(self->test_script);
-	g_free(self->screenshot_dir);
 	g_free(self->url);
 	g_free(self->ca_file);
 	g_free(self->cert_file);
@@ -422,12 +393,6 @@ mlops_application_init(MlopsApplication *self)
 		    "URL" },
 		{ "no-autostart", 0, 0, G_OPTION_ARG_NONE, NULL,
 		    "Do not start a local daemon when none answers", NULL },
-		{ "test-script", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-		    "Run the steps of FILE through the app's own actions "
-		    "(tests; see README)",
-		    "FILE" },
-		{ "screenshot-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-		    "Where the test script saves screenshots", "DIR" },
 		{ "version", 0, 0, G_OPTION_ARG_NONE, NULL,
 		    "Print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },

@@ -2,7 +2,7 @@
  * MlopsApplication: the AdwApplication. Owns the MlopsConnection and the
  * saved connection settings, the app actions (preferences, about, quit,
  * show-job for notifications), the command line (--connect,
- * --no-autostart, --test-script) and job-end notifications. Main thread.
+ * --no-autostart) and job-end notifications. Main thread.
  */
 #ifndef MLOPS_GTK_APPLICATION_H
 #define MLOPS_GTK_APPLICATION_H

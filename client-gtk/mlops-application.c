@@ -17,14 +17,10 @@ struct _MlopsApplication {
 	MlopsConnection *conn;
 	char            *cli_url; /* --connect or $MLOPS_CONNECT */
 	gboolean         no_autostart;
-	int              exit_status;
 
 	/* saved settings */
 	char    *url, *ca_file, *cert_file, *key_file;
 	gboolean autostart;
-
-	guint notifications;
-	char *last_notification;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsApplication, mlops_application, ADW_TYPE_APPLICATION)
@@ -185,26 +181,7 @@ mlops_application_notify_job_end(MlopsApplication *self, const Mlops__Job *j)
 	} else {
 		g_application_send_notification(G_APPLICATION(self), nid, n);
 	}
-	self->notifications++;
-	g_free(self->last_notification);
-	self->last_notification = g_steal_pointer(&title);
 	return TRUE;
-}
-
-guint
-mlops_application_get_notifications(
-    MlopsApplication *self, const char **last_title)
-{
-	if (last_title != NULL) {
-		*last_title = self->last_notification;
-	}
-	return self->notifications;
-}
-
-void
-mlops_application_set_exit_status(MlopsApplication *self, int status)
-{
-	self->exit_status = status;
 }
 
 /* ---- actions
@@ -365,7 +342,6 @@ app_finalize(GObject *obj)
 	g_free(self->ca_file);
 	g_free(self->cert_file);
 	g_free(self->key_file);
-	g_free(self->last_notification);
 	G_OBJECT_CLASS(mlops_application_parent_class)->finalize(obj);
 }
 
@@ -413,7 +389,5 @@ mlops_application_new(void)
 int
 mlops_application_run(MlopsApplication *self, int argc, char **argv)
 {
-	int rc = g_application_run(G_APPLICATION(self), argc, argv);
-
-	return rc != 0 ? rc : self->exit_status;
+	return g_application_run(G_APPLICATION(self), argc, argv);
 }

@@ -2,7 +2,7 @@
  * MlopsApplication: the AdwApplication. Owns the MlopsConnection and the
  * saved connection settings, the app actions (preferences, about, quit,
  * show-job for notifications), the command line (--connect,
- * --no-autostart, --test-script) and job-end notifications. Main thread.
+ * --no-autostart) and job-end notifications. Main thread.
  */
 #ifndef MLOPS_GTK_APPLICATION_H
 #define MLOPS_GTK_APPLICATION_H
@@ -36,18 +36,13 @@ gboolean mlops_application_url_overridden(MlopsApplication *self);
 
 /**
  * Sends a desktop notification for a job that ended while no window of
- * ours is focused. Returns TRUE when one was sent.
+ * ours is focused. Returns TRUE when one was due.
  */
 gboolean mlops_application_notify_job_end(
     MlopsApplication *self, const Mlops__Job *job);
-/** Notifications sent so far and the last one's title (tests). */
-guint mlops_application_get_notifications(
-    MlopsApplication *self, const char **last_title);
 
-/** Runs the app; returns its exit status (the test script's verdict). */
+/** Runs the app (g_application_run()); returns its exit status. */
 int mlops_application_run(MlopsApplication *self, int argc, char **argv);
-/** The status run() returns (the test script sets it). */
-void mlops_application_set_exit_status(MlopsApplication *self, int status);
 
 G_END_DECLS
 

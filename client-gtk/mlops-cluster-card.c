@@ -10,12 +10,10 @@
 #include "mlops-util.h"
 
 struct card_parts {
-	char       *name;
-	GtkWidget  *state;
-	GtkWidget  *status;
-	GtkWidget  *gpus;
-	guint       n_gpu_rows;
-	GHashTable *free_now; /* "partition/type" -> free count shown */
+	char      *name;
+	GtkWidget *state;
+	GtkWidget *status;
+	GtkWidget *gpus;
 };
 
 static void
@@ -24,7 +22,6 @@ card_parts_free(gpointer p)
 	struct card_parts *c = p;
 
 	g_free(c->name);
-	g_hash_table_unref(c->free_now);
 	g_free(c);
 }
 
@@ -43,8 +40,6 @@ mlops_cluster_card_new(const char *name)
 	GtkWidget         *title;
 
 	c->name = g_strdup(name);
-	c->free_now
-	    = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gtk_widget_add_css_class(card, "card");
 	gtk_widget_add_css_class(card, "cluster-card");
 	gtk_widget_set_size_request(card, 300, -1);
@@ -146,6 +141,13 @@ card_gpu_line(const Mlops__GpuRow *row)
 	g_autofree char *a11y = NULL;
 
 	mlops_model_gpu_summary(&s, row);
+	/* Named PARTITION/TYPE, as the test driver (tests/gtk) finds it. */
+	{
+		g_autofree char *id
+		    = g_strdup_printf("%s/%s", row->partition, row->gpu_type);
+
+		gtk_widget_set_name(box, id);
+	}
 	name = gtk_label_new(s.title);
 	gtk_widget_add_css_class(name, "heading");
 	gtk_box_append(GTK_BOX(top), name);
@@ -188,20 +190,15 @@ mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g)
 {
 	struct card_parts *c    = card_parts(card);
 	GtkWidget         *note = NULL;
+	guint              n    = 0;
 
 	mlops_util_remove_children(c->gpus);
-	g_hash_table_remove_all(c->free_now);
-	c->n_gpu_rows = 0;
 	for (size_t i = 0; i < g->n_rows; i++) {
 		if (g->rows[i]->total <= 0) {
 			continue; /* a CPU partition */
 		}
-		g_hash_table_insert(c->free_now,
-		    g_strdup_printf(
-		        "%s/%s", g->rows[i]->partition, g->rows[i]->gpu_type),
-		    GINT_TO_POINTER(MAX(g->rows[i]->free, 0)));
 		gtk_box_append(GTK_BOX(c->gpus), card_gpu_line(g->rows[i]));
-		c->n_gpu_rows++;
+		n++;
 	}
 	if (g->error != NULL && g->error->code != 0) {
 		g_autofree char *t = g_strdup_printf(
@@ -209,7 +206,7 @@ mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g)
 
 		note = gtk_label_new(t);
 		gtk_widget_add_css_class(note, "error");
-	} else if (c->n_gpu_rows == 0 && g->fetched_at > 0) {
+	} else if (n == 0 && g->fetched_at > 0) {
 		note = gtk_label_new("No GPUs in this cluster's partitions");
 		gtk_widget_add_css_class(note, "dim-label");
 	} else if (g->fetched_at == 0) {
@@ -222,24 +219,4 @@ mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g)
 		gtk_widget_add_css_class(note, "caption");
 		gtk_box_append(GTK_BOX(c->gpus), note);
 	}
-}
-
-int
-mlops_cluster_card_get_free(
-    GtkWidget *card, const char *partition, const char *type)
-{
-	g_autofree char *key = g_strdup_printf("%s/%s", partition, type);
-	gpointer         v;
-
-	if (!g_hash_table_lookup_extended(
-	        card_parts(card)->free_now, key, NULL, &v)) {
-		return -1;
-	}
-	return GPOINTER_TO_INT(v);
-}
-
-guint
-mlops_cluster_card_count_gpu_rows(GtkWidget *card)
-{
-	return card_parts(card)->n_gpu_rows;
 }

@@ -21,11 +21,6 @@ void mlops_cluster_card_set_status(
     GtkWidget *card, const Mlops__ClusterStatus *st);
 /** Shows the GPU rows (or why there are none). */
 void mlops_cluster_card_set_gpus(GtkWidget *card, const Mlops__ClusterGpus *g);
-/** Free GPUs shown for `type` in `partition`, or -1 (tests). */
-int mlops_cluster_card_get_free(
-    GtkWidget *card, const char *partition, const char *type);
-/** GPU lines shown (tests). */
-guint mlops_cluster_card_count_gpu_rows(GtkWidget *card);
 
 G_END_DECLS
 

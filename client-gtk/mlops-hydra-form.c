@@ -51,8 +51,7 @@ G_DEFINE_FINAL_TYPE(
 enum { SIG_CHANGED, N_SIGNALS };
 static guint hf_signals[N_SIGNALS];
 
-static void     hf_refresh(MlopsHydraForm *self);
-static gboolean hf_set(struct hf_field *hf, const char *value);
+static void hf_refresh(MlopsHydraForm *self);
 
 /* ---- building ----------------------------------------------------------
  */
@@ -179,6 +178,38 @@ hf_badge(void)
 	    l, "This value has no default (?\?\?): give one to launch");
 	gtk_widget_set_visible(l, FALSE);
 	return l;
+}
+
+/* Sets a field through its widget, as a user would. */
+static gboolean
+hf_set(struct hf_field *hf, const char *value)
+{
+	bool b;
+
+	if (hf->form->sweep) {
+		gtk_editable_set_text(GTK_EDITABLE(hf->sweep_row), value);
+	} else if (GTK_IS_SPIN_BUTTON(hf->input)) {
+		gtk_spin_button_set_value(
+		    GTK_SPIN_BUTTON(hf->input), g_ascii_strtod(value, NULL));
+	} else if (GTK_IS_SWITCH(hf->input)) {
+		if (!mlops_hydra_parse_bool(value, &b)) {
+			return FALSE;
+		}
+		gtk_switch_set_active(GTK_SWITCH(hf->input), b);
+	} else if (ADW_IS_COMBO_ROW(hf->input)) {
+		for (guint k = 0; k < hf->choices->len; k++) {
+			if (g_str_equal(
+			        g_ptr_array_index(hf->choices, k), value)) {
+				adw_combo_row_set_selected(
+				    ADW_COMBO_ROW(hf->input), k);
+				return TRUE;
+			}
+		}
+		return FALSE;
+	} else {
+		gtk_editable_set_text(GTK_EDITABLE(hf->input), value);
+	}
+	return TRUE;
 }
 
 static void
@@ -340,6 +371,10 @@ hf_field_new(MlopsHydraForm *self, size_t i)
 	gtk_widget_set_visible(hf->sweep_row, FALSE);
 	g_signal_connect(
 	    hf->sweep_row, "changed", G_CALLBACK(hf_on_sweep), hf);
+	/* Both rows are named by the key, for the inspector and the test
+	 * driver (tests/gtk), which find a field by it. */
+	gtk_widget_set_name(hf->row, f->key);
+	gtk_widget_set_name(hf->sweep_row, f->key);
 	return hf;
 }
 
@@ -754,63 +789,6 @@ mlops_hydra_form_get_missing(MlopsHydraForm *self)
 		}
 	}
 	return s != NULL ? g_string_free(s, FALSE) : NULL;
-}
-
-guint
-mlops_hydra_form_count(MlopsHydraForm *self, guint *groups)
-{
-	guint ng = 0, n = (guint) mlops_hydra_model_nfields(self->model);
-
-	for (guint i = 0; i < n; i++) {
-		ng += mlops_hydra_model_field(self->model, i)->kind
-		    == MLOPS_HYDRA_GROUP;
-	}
-	if (groups != NULL) {
-		*groups = ng;
-	}
-	return n;
-}
-
-/* Sets a field through its widget, as a user would. */
-static gboolean
-hf_set(struct hf_field *hf, const char *value)
-{
-	bool b;
-
-	if (hf->form->sweep) {
-		gtk_editable_set_text(GTK_EDITABLE(hf->sweep_row), value);
-	} else if (GTK_IS_SPIN_BUTTON(hf->input)) {
-		gtk_spin_button_set_value(
-		    GTK_SPIN_BUTTON(hf->input), g_ascii_strtod(value, NULL));
-	} else if (GTK_IS_SWITCH(hf->input)) {
-		if (!mlops_hydra_parse_bool(value, &b)) {
-			return FALSE;
-		}
-		gtk_switch_set_active(GTK_SWITCH(hf->input), b);
-	} else if (ADW_IS_COMBO_ROW(hf->input)) {
-		for (guint k = 0; k < hf->choices->len; k++) {
-			if (g_str_equal(
-			        g_ptr_array_index(hf->choices, k), value)) {
-				adw_combo_row_set_selected(
-				    ADW_COMBO_ROW(hf->input), k);
-				return TRUE;
-			}
-		}
-		return FALSE;
-	} else {
-		gtk_editable_set_text(GTK_EDITABLE(hf->input), value);
-	}
-	return TRUE;
-}
-
-gboolean
-mlops_hydra_form_set_value(
-    MlopsHydraForm *self, const char *key, const char *value)
-{
-	int i = mlops_hydra_model_find(self->model, key);
-
-	return i >= 0
-	    && hf_set(g_ptr_array_index(self->fields, (guint) i), value);
 }
 
 gboolean

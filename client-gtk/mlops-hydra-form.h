@@ -63,16 +63,6 @@ char **mlops_hydra_form_get_overrides(MlopsHydraForm *self, size_t *n);
 /** The keys of mandatory fields not given yet, space-separated, or NULL.
  * Caller frees. */
 char *mlops_hydra_form_get_missing(MlopsHydraForm *self);
-/** Fields and config groups shown (0 when not READY). */
-guint mlops_hydra_form_count(MlopsHydraForm *self, guint *groups);
-
-/**
- * Sets field `key` through its widget, as a user would: an option of a
- * group ("" for none), a number, "true"/"false", text; in sweep mode, the
- * list of values. FALSE for an unknown key or option.
- */
-gboolean mlops_hydra_form_set_value(
-    MlopsHydraForm *self, const char *key, const char *value);
 
 /**
  * Marks the field a daemon error about the overrides names, with `msg`

@@ -108,8 +108,6 @@ struct _MlopsJobPage {
 	gboolean            log_was_terminal;
 	gint64              log_offset; /* next byte to read; -1: the end */
 	struct mlops_logfmt logfmt;
-	char               *log_status_text;
-	char               *log_text;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsJobPage, mlops_job_page, ADW_TYPE_BIN)
@@ -350,21 +348,12 @@ mlops_job_page_get_id(MlopsJobPage *self)
 	return self->id;
 }
 
-const char *
-mlops_job_page_get_shown_state(MlopsJobPage *self)
-{
-	return self->row != NULL ? mlops_util_badge_get_state(self->badge)
-	                         : "";
-}
-
 /* ---- the log
  * ------------------------------------------------------------------ */
 
 static void
 job_log_set_status(MlopsJobPage *self, const char *text)
 {
-	g_free(self->log_status_text);
-	self->log_status_text = g_strdup(text);
 	gtk_label_set_text(self->log_status, text);
 	gtk_widget_set_visible(GTK_WIDGET(self->log_status), text[0] != '\0');
 }
@@ -560,46 +549,6 @@ job_log_follow(MlopsJobPage *self)
 	}
 }
 
-const char *
-mlops_job_page_get_log_status(MlopsJobPage *self)
-{
-	return self->log_status_text != NULL ? self->log_status_text : "";
-}
-
-gboolean
-mlops_job_page_log_settled(MlopsJobPage *self)
-{
-	return self->log_settled;
-}
-
-const char *
-mlops_job_page_get_log_text(MlopsJobPage *self)
-{
-	GtkTextBuffer *buf = gtk_text_view_get_buffer(self->log_view);
-	GtkTextIter    a, b;
-
-	gtk_text_buffer_get_bounds(buf, &a, &b);
-	g_free(self->log_text);
-	self->log_text = gtk_text_buffer_get_text(buf, &a, &b, FALSE);
-	return self->log_text;
-}
-
-const char *
-mlops_job_page_get_wandb_url(MlopsJobPage *self)
-{
-	if (self->row == NULL || !gtk_widget_get_visible(self->wandb_button)) {
-		return NULL;
-	}
-	return mlops_job_row_get_job(self->row)->wandb_url;
-}
-
-void
-mlops_job_page_set_stream(MlopsJobPage *self, gboolean stderr_stream)
-{
-	gtk_toggle_button_set_active(
-	    stderr_stream ? self->stderr_button : self->stdout_button, TRUE);
-}
-
 static void
 job_stream_toggled(GtkToggleButton *b, MlopsJobPage *self)
 {
@@ -749,8 +698,6 @@ mlops_job_page_dispose(GObject *obj)
 static void
 mlops_job_page_finalize(GObject *obj)
 {
-	g_free(MLOPS_JOB_PAGE(obj)->log_status_text);
-	g_free(MLOPS_JOB_PAGE(obj)->log_text);
 	mlops_logfmt_fini(&MLOPS_JOB_PAGE(obj)->logfmt);
 	G_OBJECT_CLASS(mlops_job_page_parent_class)->finalize(obj);
 }

@@ -44,36 +44,33 @@ launch_overrides(MlopsLaunchDialog *self, size_t *n)
 void
 launch_update_overrides(MlopsLaunchDialog *self)
 {
-	size_t           n     = 0;
+	size_t           n = 0, ntasks = 0;
 	char           **v     = launch_overrides(self, &n);
 	gboolean         sweep = gtk_switch_get_active(self->sweep_switch);
 	g_autofree char *tasks = NULL;
+	g_autofree char *sent  = NULL;
 	char             why[256];
 	GString         *sum = g_string_new(NULL);
 
 	g_free(self->hydra_missing);
 	self->hydra_missing = mlops_hydra_form_get_missing(self->hydra_form);
-	g_clear_pointer(&self->hydra_summary, g_free);
-	self->hydra_tasks = 0;
 	if (v == NULL) {
 		g_string_append(sum, "A quote of the overrides is not closed");
 	} else {
-		self->hydra_summary
-		    = mlops_hydra_join_words((const char *const *) v, n);
-		g_string_append(sum,
-		    n > 0 ? self->hydra_summary
-		          : "None: the defaults as they are");
+		sent = mlops_hydra_join_words((const char *const *) v, n);
+		g_string_append(
+		    sum, n > 0 ? sent : "None: the defaults as they are");
 		if (sweep
 		    && mlops_hydra_sweep_count((const char *const *) v, n,
-		           &self->hydra_tasks, why, sizeof(why))
+		           &ntasks, why, sizeof(why))
 		        < 0) {
 			tasks = g_strdup_printf(
 			    "Cannot count the tasks: %s", why);
 		} else if (sweep) {
-			tasks = g_strdup_printf(self->hydra_tasks == 1
+			tasks = g_strdup_printf(ntasks == 1
 			        ? "%zu task: give a field a list of values"
 			        : "%zu tasks in one Slurm job array",
-			    self->hydra_tasks);
+			    ntasks);
 		}
 	}
 	if (self->hydra_missing != NULL) {
@@ -156,41 +153,6 @@ launch_on_sweep(GObject *o, GParamSpec *p, MlopsLaunchDialog *self)
 	mlops_hydra_form_set_sweep(
 	    self->hydra_form, gtk_switch_get_active(GTK_SWITCH(o)));
 	launch_update_overrides(self);
-}
-
-char *
-mlops_launch_dialog_describe_hydra(MlopsLaunchDialog *self, const char *what)
-{
-	static const char *const states[]
-	    = { "none", "loading", "ready", "error" };
-	const char *key;
-	guint       groups = 0, fields;
-
-	if (g_str_equal(what, "state")) {
-		return g_strdup(
-		    states[mlops_hydra_form_get_state(self->hydra_form)]);
-	}
-	if (g_str_equal(what, "fields") || g_str_equal(what, "groups")) {
-		fields = mlops_hydra_form_count(self->hydra_form, &groups);
-		return g_strdup_printf(
-		    "%u", g_str_equal(what, "groups") ? groups : fields);
-	}
-	if (g_str_equal(what, "overrides")) {
-		return g_strdup(
-		    self->hydra_summary ? self->hydra_summary : "");
-	}
-	if (g_str_equal(what, "missing")) {
-		return g_strdup(
-		    self->hydra_missing ? self->hydra_missing : "");
-	}
-	if (g_str_equal(what, "tasks")) {
-		return g_strdup_printf("%zu", self->hydra_tasks);
-	}
-	if (g_str_equal(what, "error")) {
-		key = mlops_hydra_form_get_error_key(self->hydra_form);
-		return g_strdup(key ? key : "");
-	}
-	return NULL;
 }
 
 void

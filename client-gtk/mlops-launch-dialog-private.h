@@ -69,7 +69,6 @@ struct _MlopsLaunchDialog {
 	    *gpu_type_values;
 
 	gboolean   busy;
-	char      *preview;
 	char      *error_field;
 	char      *error_message;
 	GtkWidget *error_widget;
@@ -77,8 +76,6 @@ struct _MlopsLaunchDialog {
 	gboolean   filling;
 	guint      config_timer;  /* config name typed: ask again soon */
 	char      *hydra_missing; /* mandatory Hydra fields not given */
-	char      *hydra_summary; /* the overrides sent, as shown */
-	size_t     hydra_tasks;   /* of a sweep; 0 when it cannot count */
 };
 
 /* mlops-launch-dialog.c */

@@ -308,11 +308,9 @@ launch_preview_done(GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	}
 	launch_clear_error(self);
-	g_free(self->preview);
-	self->preview = g_strdup(
-	    resp->launch->job != NULL ? resp->launch->job->sbatch_script : "");
-	gtk_text_buffer_set_text(
-	    gtk_text_view_get_buffer(self->preview_view), self->preview, -1);
+	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->preview_view),
+	    resp->launch->job != NULL ? resp->launch->job->sbatch_script : "",
+	    -1);
 	gtk_stack_set_visible_child_name(self->stack, "preview");
 	adw_window_title_set_subtitle(self->window_title, "Script preview");
 	mlops__response__free_unpacked(resp, NULL);
@@ -569,129 +567,6 @@ launch_on_edit(GtkWidget *w, MlopsLaunchDialog *self)
  * ----------------------------------------------------------------------------
  */
 
-static gboolean
-launch_select(AdwComboRow *row, GPtrArray *values, const char *value)
-{
-	for (guint i = 0; i < values->len; i++) {
-		if (g_strcmp0(g_ptr_array_index(values, i), value) == 0) {
-			adw_combo_row_set_selected(row, i);
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-gboolean
-mlops_launch_dialog_set_field(
-    MlopsLaunchDialog *self, const char *field, const char *value)
-{
-	const struct {
-		const char *name;
-		GtkWidget  *w;
-	} entries[] = {
-		{ "mem", self->mem_row },
-		{ "time_limit", self->time_row },
-		{ "description", self->description_row },
-		{ "config_name", self->config_row },
-		{ "overrides", self->overrides_row },
-	};
-	const struct {
-		const char    *name;
-		GtkSpinButton *s;
-	} spins[] = {
-		{ "gpus", self->gpus_spin },
-		{ "nodes", self->nodes_spin },
-		{ "cpus_per_task", self->cpus_spin },
-	};
-
-	if (g_str_equal(field, "project")) {
-		return launch_select(
-		    self->project_row, self->project_values, value);
-	}
-	if (g_str_equal(field, "cluster")) {
-		return launch_select(
-		    self->cluster_row, self->cluster_values, value);
-	}
-	if (g_str_equal(field, "partition")) {
-		return launch_select(
-		    self->partition_row, self->partition_values, value);
-	}
-	if (g_str_equal(field, "gpu_type")) {
-		return launch_select(
-		    self->gpu_type_row, self->gpu_type_values, value);
-	}
-	if (g_str_equal(field, "allow_dirty")) {
-		gtk_switch_set_active(
-		    self->dirty_switch, g_str_equal(value, "true"));
-		return TRUE;
-	}
-	if (g_str_equal(field, "no_validate")) {
-		gtk_switch_set_active(
-		    self->no_validate_switch, g_str_equal(value, "true"));
-		return gtk_widget_get_visible(self->no_validate_row);
-	}
-	if (g_str_equal(field, "sweep")) {
-		gtk_switch_set_active(
-		    self->sweep_switch, g_str_equal(value, "true"));
-		return TRUE;
-	}
-	if (g_str_equal(field, "max_parallel")) {
-		gtk_spin_button_set_value(
-		    self->max_parallel_spin, g_ascii_strtod(value, NULL));
-		return TRUE;
-	}
-	if (g_str_equal(field, "show")) {
-		launch_scroll_to(self,
-		    g_str_equal(value, "hydra") ? GTK_WIDGET(self->hydra_form)
-		        : g_str_equal(value, "overrides") ? self->overrides_row
-		                                          : NULL,
-		    0.0);
-		return g_str_equal(value, "hydra")
-		    || g_str_equal(value, "overrides");
-	}
-	if (g_str_has_prefix(field, "hydra:")) {
-		return mlops_hydra_form_set_value(
-		    self->hydra_form, field + 6, value);
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(entries); i++) {
-		if (g_str_equal(field, entries[i].name)) {
-			gtk_editable_set_text(
-			    GTK_EDITABLE(entries[i].w), value);
-			return TRUE;
-		}
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(spins); i++) {
-		if (g_str_equal(field, spins[i].name)) {
-			gtk_spin_button_set_value(
-			    spins[i].s, g_ascii_strtod(value, NULL));
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-gboolean
-mlops_launch_dialog_is_ready(MlopsLaunchDialog *self)
-{
-	return self->pending == 0 && !self->busy;
-}
-
-const char *
-mlops_launch_dialog_get_preview(MlopsLaunchDialog *self)
-{
-	return self->preview;
-}
-
-const char *
-mlops_launch_dialog_get_field_error(
-    MlopsLaunchDialog *self, const char **field)
-{
-	if (field != NULL) {
-		*field = self->error_field;
-	}
-	return self->error_message;
-}
-
 MlopsLaunchDialog *
 mlops_launch_dialog_new(MlopsWindow *win, const char *project)
 {
@@ -747,12 +622,10 @@ mlops_launch_dialog_finalize(GObject *obj)
 	g_ptr_array_unref(self->partition_values);
 	g_ptr_array_unref(self->gpu_type_values);
 	g_free(self->initial_project);
-	g_free(self->preview);
 	g_free(self->error_field);
 	g_free(self->error_message);
 	g_free(self->error_subtitle);
 	g_free(self->hydra_missing);
-	g_free(self->hydra_summary);
 	G_OBJECT_CLASS(mlops_launch_dialog_parent_class)->finalize(obj);
 }
 

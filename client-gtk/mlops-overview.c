@@ -38,8 +38,6 @@ struct _MlopsOverview {
 	gboolean           gpus_again;
 	gboolean           gpus_followed_up;
 	guint              gpus_followup;
-	guint              n_projects;
-	GString           *project_names;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsOverview, mlops_overview, ADW_TYPE_BIN)
@@ -288,16 +286,12 @@ overview_projects_done(GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	}
 	mlops_util_remove_children(GTK_WIDGET(self->projects_list));
-	g_string_truncate(self->project_names, 0);
 	for (size_t i = 0; i < resp->project_list->n_projects; i++) {
-		const Mlops__Project *p = resp->project_list->projects[i];
-
-		gtk_list_box_append(
-		    self->projects_list, overview_project_row(self, p));
-		g_string_append_printf(self->project_names, "%s\n", p->name);
+		gtk_list_box_append(self->projects_list,
+		    overview_project_row(
+		        self, resp->project_list->projects[i]));
 	}
-	self->n_projects = (guint) resp->project_list->n_projects;
-	if (self->n_projects == 0) {
+	if (resp->project_list->n_projects == 0) {
 		GtkWidget *row = adw_action_row_new();
 
 		adw_preferences_row_set_title(
@@ -598,46 +592,6 @@ mlops_overview_focus_search(MlopsOverview *self)
 	gtk_widget_grab_focus(GTK_WIDGET(self->search_entry));
 }
 
-guint
-mlops_overview_count_clusters(MlopsOverview *self, guint *with_gpus)
-{
-	guint      n = 0, g = 0;
-	GtkWidget *child;
-
-	for (child
-	     = gtk_widget_get_first_child(GTK_WIDGET(self->clusters_box));
-	     child != NULL; child = gtk_widget_get_next_sibling(child)) {
-		GtkWidget *card
-		    = gtk_flow_box_child_get_child(GTK_FLOW_BOX_CHILD(child));
-
-		n++;
-		if (mlops_cluster_card_count_gpu_rows(card) > 0) {
-			g++;
-		}
-	}
-	if (with_gpus != NULL) {
-		*with_gpus = g;
-	}
-	return n;
-}
-
-int
-mlops_overview_gpu_free(MlopsOverview *self, const char *cluster,
-    const char *partition, const char *type)
-{
-	GtkWidget *card = overview_card(self, cluster, FALSE);
-
-	return card != NULL
-	    ? mlops_cluster_card_get_free(card, partition, type)
-	    : -1;
-}
-
-char *
-mlops_overview_describe_projects(MlopsOverview *self)
-{
-	return g_strdup(self->project_names->str);
-}
-
 /* ---- GObject
  * ------------------------------------------------------------------------- */
 
@@ -663,7 +617,6 @@ mlops_overview_finalize(GObject *obj)
 	MlopsOverview *self = MLOPS_OVERVIEW(obj);
 
 	g_free(self->search);
-	g_string_free(self->project_names, TRUE);
 	G_OBJECT_CLASS(mlops_overview_parent_class)->finalize(obj);
 }
 
@@ -693,8 +646,7 @@ static void
 mlops_overview_init(MlopsOverview *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
-	self->search        = g_strdup("");
-	self->project_names = g_string_new("");
+	self->search = g_strdup("");
 	g_signal_connect(self->projects_list, "row-activated",
 	    G_CALLBACK(overview_project_activated), self);
 	g_signal_connect(self->jobs_list, "row-activated",

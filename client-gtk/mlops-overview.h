@@ -19,13 +19,6 @@ void mlops_overview_setup(MlopsOverview *self, MlopsWindow *win);
 void mlops_overview_refresh(MlopsOverview *self);
 /** Shows and focuses the job search. */
 void mlops_overview_focus_search(MlopsOverview *self);
-/** Cluster cards shown, and those showing at least one GPU row (tests). */
-guint mlops_overview_count_clusters(MlopsOverview *self, guint *with_gpus);
-/** Free GPUs a card shows for cluster/partition/type, or -1 (tests). */
-int mlops_overview_gpu_free(MlopsOverview *self, const char *cluster,
-    const char *partition, const char *type);
-/** The project names shown, newline-separated (tests). Caller frees. */
-char *mlops_overview_describe_projects(MlopsOverview *self);
 
 G_END_DECLS
 

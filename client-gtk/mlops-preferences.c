@@ -116,25 +116,3 @@ mlops_preferences_new(GtkWindow *parent)
 	return g_object_new(
 	    MLOPS_TYPE_PREFERENCES, "transient-for", parent, NULL);
 }
-
-gboolean
-mlops_preferences_set_field(
-    MlopsPreferences *self, const char *field, const char *value)
-{
-	GtkWidget *row = g_str_equal(field, "url") ? self->url_row
-	    : g_str_equal(field, "ca")             ? self->ca_row
-	    : g_str_equal(field, "cert")           ? self->cert_row
-	    : g_str_equal(field, "key")            ? self->key_row
-	                                           : NULL;
-
-	if (g_str_equal(field, "autostart")) {
-		gtk_switch_set_active(
-		    self->autostart_switch, g_str_equal(value, "true"));
-		return TRUE;
-	}
-	if (row == NULL) {
-		return FALSE;
-	}
-	gtk_editable_set_text(GTK_EDITABLE(row), value);
-	return TRUE;
-}

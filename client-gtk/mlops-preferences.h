@@ -14,10 +14,6 @@ G_DECLARE_FINAL_TYPE(MlopsPreferences, mlops_preferences, MLOPS, PREFERENCES,
     AdwPreferencesWindow)
 
 MlopsPreferences *mlops_preferences_new(GtkWindow *parent);
-/* Sets a field as typing does: url, ca, cert, key, autostart ("true"). "Apply"
- * is the action prefs.apply. FALSE for an unknown field. */
-gboolean mlops_preferences_set_field(
-    MlopsPreferences *self, const char *field, const char *value);
 
 G_END_DECLS
 

@@ -34,7 +34,6 @@ struct _MlopsProjectPage {
 	char               *state;
 	GtkCustomFilter    *filter;
 	GtkFilterListModel *filtered;
-	gboolean            loaded;
 };
 
 G_DEFINE_FINAL_TYPE(MlopsProjectPage, mlops_project_page, ADW_TYPE_BIN)
@@ -176,7 +175,6 @@ project_show_done(GObject *src, GAsyncResult *res, gpointer data)
 	if (r != NULL && r->project != NULL
 	    && g_strcmp0(r->project->name, self->name) == 0) {
 		project_show_data(self, r->project);
-		self->loaded = TRUE;
 		if (resp->body_case == MLOPS__RESPONSE__BODY_PROJECT_SYNC) {
 			g_autofree char *t
 			    = g_strdup_printf("Synced %s", r->project->name);
@@ -493,8 +491,7 @@ mlops_project_page_show(MlopsProjectPage *self, const char *name)
 {
 	if (g_strcmp0(self->name, name) != 0) {
 		g_free(self->name);
-		self->name   = g_strdup(name);
-		self->loaded = FALSE;
+		self->name = g_strdup(name);
 		gtk_label_set_text(self->title_label, name);
 		gtk_label_set_text(self->path_label, "");
 		mlops_util_remove_children(GTK_WIDGET(self->git_grid));
@@ -522,35 +519,6 @@ void
 mlops_project_page_focus_search(MlopsProjectPage *self)
 {
 	gtk_widget_grab_focus(GTK_WIDGET(self->search_entry));
-}
-
-void
-mlops_project_page_set_filter(
-    MlopsProjectPage *self, const char *search, const char *state)
-{
-	gtk_editable_set_text(GTK_EDITABLE(self->search_entry), search);
-	for (size_t i = 0; i < mlops_model_n_state_choices; i++) {
-		if (g_ascii_strcasecmp(
-		        mlops_model_state_choices[i].value, state)
-		    == 0) {
-			gtk_drop_down_set_selected(
-			    self->state_dropdown, (guint) i);
-		}
-	}
-	/* The entry reports changes after a delay; apply now. */
-	project_search_changed(self->search_entry, self);
-}
-
-guint
-mlops_project_page_count_jobs(MlopsProjectPage *self)
-{
-	return g_list_model_get_n_items(G_LIST_MODEL(self->filtered));
-}
-
-gboolean
-mlops_project_page_is_loaded(MlopsProjectPage *self)
-{
-	return self->loaded;
 }
 
 static void

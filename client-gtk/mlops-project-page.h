@@ -21,13 +21,6 @@ void        mlops_project_page_show(MlopsProjectPage *self, const char *name);
 const char *mlops_project_page_get_name(MlopsProjectPage *self);
 void        mlops_project_page_refresh(MlopsProjectPage *self);
 void        mlops_project_page_focus_search(MlopsProjectPage *self);
-/** Sets the search text and the state filter ("" any) as the UI does. */
-void mlops_project_page_set_filter(
-    MlopsProjectPage *self, const char *search, const char *state);
-/** Jobs the column view shows now (tests). */
-guint mlops_project_page_count_jobs(MlopsProjectPage *self);
-/** TRUE once the project's reply arrived. */
-gboolean mlops_project_page_is_loaded(MlopsProjectPage *self);
 
 G_END_DECLS
 

@@ -31,8 +31,7 @@ struct _MlopsWindow {
 	GListStore      *jobs;    /* MlopsJobRow, newest first */
 	GArray          *job_ids; /* gint64, parallel to jobs */
 	GHashTable      *job_by_id;
-	GPtrArray       *history; /* page names to go back to */
-	GString         *toast_log;
+	GPtrArray       *history;       /* page names to go back to */
 	GtkWidget       *launch_dialog; /* weak */
 };
 
@@ -57,7 +56,6 @@ mlops_window_toast(MlopsWindow *self, const char *text)
 
 	adw_toast_set_timeout(t, 5);
 	adw_toast_overlay_add_toast(self->toast_overlay, t);
-	g_string_append_printf(self->toast_log, "%s\n", text);
 	g_debug("toast: %s", text);
 }
 
@@ -68,12 +66,6 @@ mlops_window_toast_error(
 	g_autofree char *text = mlops_util_error_text(doing, err);
 
 	mlops_window_toast(self, text);
-}
-
-const char *
-mlops_window_get_toast_log(MlopsWindow *self)
-{
-	return self->toast_log->str;
 }
 
 /* ---- jobs ----------------------------------------------------------------
@@ -146,30 +138,19 @@ window_on_event(MlopsConnection *conn, gpointer evp, MlopsWindow *self)
 /* ---- navigation
  * ------------------------------------------------------------- */
 
-const char *
-mlops_window_get_page_name(MlopsWindow *self)
+/* "overview", "project" or "job". */
+static const char *
+window_page_name(MlopsWindow *self)
 {
 	const char *n = adw_leaflet_get_visible_child_name(self->leaflet);
 
 	return n != NULL ? n : "overview";
 }
 
-GtkWidget *
-mlops_window_get_page(MlopsWindow *self, const char *name)
-{
-	if (g_strcmp0(name, "project") == 0) {
-		return GTK_WIDGET(self->project_page);
-	}
-	if (g_strcmp0(name, "job") == 0) {
-		return GTK_WIDGET(self->job_page);
-	}
-	return GTK_WIDGET(self->overview);
-}
-
 static void
 window_update_title(MlopsWindow *self)
 {
-	const char      *page = mlops_window_get_page_name(self);
+	const char      *page = window_page_name(self);
 	g_autofree char *sub  = NULL;
 
 	if (g_str_equal(page, "project")) {
@@ -188,7 +169,7 @@ window_update_title(MlopsWindow *self)
 static void
 window_go(MlopsWindow *self, const char *page)
 {
-	const char *cur = mlops_window_get_page_name(self);
+	const char *cur = window_page_name(self);
 
 	if (!g_str_equal(cur, page)) {
 		g_ptr_array_add(self->history, g_strdup(cur));
@@ -219,12 +200,6 @@ mlops_window_show_job(MlopsWindow *self, gint64 id)
 	window_go(self, "job");
 }
 
-GtkWidget *
-mlops_window_get_launch_dialog(MlopsWindow *self)
-{
-	return self->launch_dialog;
-}
-
 void
 mlops_window_open_launch(MlopsWindow *self, const char *project)
 {
@@ -235,7 +210,7 @@ mlops_window_open_launch(MlopsWindow *self, const char *project)
 		return;
 	}
 	if (project == NULL
-	    && g_str_equal(mlops_window_get_page_name(self), "project")) {
+	    && g_str_equal(window_page_name(self), "project")) {
 		project = mlops_project_page_get_name(self->project_page);
 	}
 	d                   = mlops_launch_dialog_new(self, project);
@@ -269,7 +244,7 @@ static void
 window_refresh(GtkWidget *w, const char *action, GVariant *param)
 {
 	MlopsWindow *self = MLOPS_WINDOW(w);
-	const char  *page = mlops_window_get_page_name(self);
+	const char  *page = window_page_name(self);
 
 	(void) action;
 	(void) param;
@@ -305,11 +280,10 @@ window_search(GtkWidget *w, const char *action, GVariant *param)
 
 	(void) action;
 	(void) param;
-	if (g_str_equal(mlops_window_get_page_name(self), "project")) {
+	if (g_str_equal(window_page_name(self), "project")) {
 		mlops_project_page_focus_search(self->project_page);
 	} else {
-		if (!g_str_equal(
-		        mlops_window_get_page_name(self), "overview")) {
+		if (!g_str_equal(window_page_name(self), "overview")) {
 			mlops_window_show_overview(self);
 		}
 		mlops_overview_focus_search(self->overview);
@@ -435,7 +409,6 @@ mlops_window_finalize(GObject *obj)
 	g_array_unref(self->job_ids);
 	g_hash_table_unref(self->job_by_id);
 	g_ptr_array_unref(self->history);
-	g_string_free(self->toast_log, TRUE);
 	G_OBJECT_CLASS(mlops_window_parent_class)->finalize(obj);
 }
 
@@ -517,8 +490,7 @@ mlops_window_init(MlopsWindow *self)
 	self->job_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	self->job_by_id
 	    = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-	self->history   = g_ptr_array_new_with_free_func(g_free);
-	self->toast_log = g_string_new("");
+	self->history = g_ptr_array_new_with_free_func(g_free);
 }
 
 MlopsWindow *

@@ -21,23 +21,15 @@ MlopsWindow *mlops_window_new(GtkApplication *app, MlopsConnection *conn);
 
 MlopsConnection *mlops_window_get_connection(MlopsWindow *self);
 
-/** Shows a toast; also remembered for the test script. */
+/** Shows a toast. */
 void mlops_window_toast(MlopsWindow *self, const char *text);
 /** A toast for a failed operation: what failed and why, in words. */
 void mlops_window_toast_error(
     MlopsWindow *self, const char *doing, const struct mlops_error *err);
-/** Every toast shown so far, joined by newlines (tests). Borrowed. */
-const char *mlops_window_get_toast_log(MlopsWindow *self);
 
 void mlops_window_show_overview(MlopsWindow *self);
 void mlops_window_show_project(MlopsWindow *self, const char *name);
 void mlops_window_show_job(MlopsWindow *self, gint64 id);
-/** "overview", "project" or "job". */
-const char *mlops_window_get_page_name(MlopsWindow *self);
-/** The page widget of that name. */
-GtkWidget *mlops_window_get_page(MlopsWindow *self, const char *name);
-/** The open Launch dialog, or NULL. */
-GtkWidget *mlops_window_get_launch_dialog(MlopsWindow *self);
 /** Opens the Launch dialog for `project` (NULL: the current one). */
 void mlops_window_open_launch(MlopsWindow *self, const char *project);
 

@@ -48,7 +48,9 @@ set(FORBID_mlops_cluster PkgConfig::LIBSSH ${MLOPS_WIRE_LIBS} mlops_ssh
 set(FORBID_mlops_rpc PkgConfig::LIBSSH mlops_ssh mlopsd_core)
 set(FORBID_mlops ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
 set(FORBID_mlops_gtk_model ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
-set(FORBID_mlops-gtk ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
+# The desktop app carries no test driver: X11 is the driver's alone.
+set(FORBID_mlops_gtk_app ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS} PkgConfig::X11)
+set(FORBID_mlops-gtk ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS} PkgConfig::X11)
 
 # Headers each folder's sources must not include (a regex).
 set(MLOPS_INC_IO "libssh/|sqlite3\\.h|yaml\\.h|git2|nng/|protobuf-c|pb-c\\.h")

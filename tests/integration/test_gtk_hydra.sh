@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # The Launch dialog's Hydra form (issue 7) under Xvfb, against a real
-# mlopsd on the SLURM sandbox. A project with a conf/ tree (two config
-# groups, typed values, a mandatory ??? value): the form shows its groups
-# and fields; choosing a group option and a number makes exactly those
-# overrides; the ??? field is marked (and Launch held back) until it is
-# given; values the daemon rejects are marked on their field with its
-# message; a sweep counts its tasks; the launch goes through and `mlops
-# job show` records exactly the overrides the form showed; a config the
-# daemon cannot read is said in words, and can be skipped. Screenshots
-# (launch-hydra-*.png) land in $MLOPS_BUILD_DIR/screenshots/.
+# mlopsd on the SLURM sandbox, driven by mlops-gtk-test (tests/gtk/). A
+# project with a conf/ tree (two config groups, typed values, a mandatory
+# ??? value): the form shows its groups and fields; choosing a group
+# option and a number makes exactly those overrides; the ??? field is
+# marked (and Launch held back) until it is given; values the daemon
+# rejects are marked on their field with its message; a sweep counts its
+# tasks; the launch goes through and `mlops job show` records exactly the
+# overrides the form showed; a config the daemon cannot read is said in
+# words, and can be skipped. Screenshots (launch-hydra-*.png) land in
+# $MLOPS_BUILD_DIR/screenshots/.
 . "$(dirname "$0")/lib.sh"
 itest_init gtk_hydra
 . "$(dirname "$0")/sandbox.sh"
 
-GTK=${MLOPS_GTK:-$MLOPS_BUILD_DIR/client-gtk/mlops-gtk}
+GTK_TEST=${MLOPS_GTK_TEST:-$MLOPS_BUILD_DIR/tests/gtk/mlops-gtk-test}
 SHOTS=${MLOPS_SCREENSHOT_DIR:-$MLOPS_BUILD_DIR/screenshots}
-if [ ! -x "$GTK" ]; then
-	not_ok "mlops-gtk is built ($GTK)"
+if [ ! -x "$GTK_TEST" ]; then
+	not_ok "mlops-gtk-test is built ($GTK_TEST)"
 	itest_done
 fi
 for tool in xvfb-run dbus-run-session; do
@@ -186,7 +187,7 @@ fi
 st=0
 ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" GSK_RENDERER=cairo \
 	GTK_A11Y=none NO_AT_BRIDGE=1 GDK_BACKEND=x11 \
-	timeout 480 "${run[@]}" "$GTK" --test-script "$script" \
+	timeout 480 "${run[@]}" "$GTK_TEST" --test-script "$script" \
 	--screenshot-dir "$SHOTS" >"$T/gtk.out" 2>"$T/gtk.err" || st=$?
 sed 's/^/    /' "$T/gtk.out"
 grep -v -e "^$" -e "Failed to set fd limit" "$T/gtk.err" | sed 's/^/    stderr: /' | head -40

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mlops-gtk under Xvfb against a real mlopsd on the SLURM sandbox. The app
-# runs a --test-script of its own actions (client-gtk/mlops-test-script.c):
-# it shows both clusters with their GPUs, marks a field the daemon rejects,
+# runs in its test driver, mlops-gtk-test (tests/gtk/), which follows a
+# script of steps through the app's own actions and widgets: the app
+# shows both clusters with their GPUs, marks a field the daemon rejects,
 # warns about a dirty tree, previews the sbatch script, launches a job from
 # the Launch dialog, sees it reach COMPLETED through the daemon's events
 # (no refresh), follows and opens its log on stdout and stderr, offers the
@@ -17,10 +18,10 @@
 itest_init gtk
 . "$(dirname "$0")/sandbox.sh"
 
-GTK=${MLOPS_GTK:-$MLOPS_BUILD_DIR/client-gtk/mlops-gtk}
+GTK_TEST=${MLOPS_GTK_TEST:-$MLOPS_BUILD_DIR/tests/gtk/mlops-gtk-test}
 SHOTS=${MLOPS_SCREENSHOT_DIR:-$MLOPS_BUILD_DIR/screenshots}
-if [ ! -x "$GTK" ]; then
-	not_ok "mlops-gtk is built ($GTK)"
+if [ ! -x "$GTK_TEST" ]; then
+	not_ok "mlops-gtk-test is built ($GTK_TEST)"
 	itest_done
 fi
 NOTIFYD=$MLOPS_BUILD_DIR/tests/fake-notifyd
@@ -257,7 +258,7 @@ run=(dbus-run-session -- bash "$T/session.sh")
 st=0
 ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" GSK_RENDERER=cairo \
 	GTK_A11Y=none NO_AT_BRIDGE=1 GDK_BACKEND=x11 MLOPS_GTK_DEBUG=1 \
-	timeout 480 "${run[@]}" "$GTK" --test-script "$script" \
+	timeout 480 "${run[@]}" "$GTK_TEST" --test-script "$script" \
 	--screenshot-dir "$SHOTS" >"$T/gtk.out" 2>"$T/gtk.err" || st=$?
 # The restarter is done, or waits for a step the app never reached.
 kill "$restarter" 2>/dev/null || true

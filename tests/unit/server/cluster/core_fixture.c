@@ -39,9 +39,9 @@ core_fx_notify_job(
 	struct core_fx_event *e;
 
 	pthread_mutex_lock(&fx->mtx);
-	fx->ev = xreallocarray(fx->ev, fx->n_ev + 1, sizeof(*fx->ev));
-	e      = &fx->ev[fx->n_ev++];
-	e->id  = job->id;
+	fx->ev      = xreallocarray(fx->ev, fx->n_ev + 1, sizeof(*fx->ev));
+	e           = &fx->ev[fx->n_ev++];
+	e->id       = job->id;
 	e->state    = xstrdup(job->state);
 	e->previous = previous != NULL ? xstrdup(previous) : NULL;
 	pthread_mutex_unlock(&fx->mtx);
@@ -71,8 +71,8 @@ core_fx_exec_new(struct executor **out, const struct cluster_config *cc,
 	struct replay  *r  = core_fx_replay(fx, cc->name);
 
 	if (r == NULL) {
-		return mlops_error_set(err, MLOPS_ENOTFOUND, "no replay for %s",
-		    cc->name);
+		return mlops_error_set(
+		    err, MLOPS_ENOTFOUND, "no replay for %s", cc->name);
 	}
 	*out = replay_executor(r, on_connect, on_connect_arg);
 	return 0;
@@ -95,14 +95,14 @@ core_fx_init(struct core_fx *fx, const char *clusters_yaml)
 	assert_true(fx->d.d_cfg->n_clusters <= CORE_FX_MAX_CLUSTERS);
 	for (size_t i = 0; i < fx->d.d_cfg->n_clusters; i++) {
 		fx->rp[i] = replay_new(fx->d.d_cfg->clusters[i].name);
-		replay_add_fixture(fx->rp[i], "sinfo", "--version",
-		    "24.11/version.txt", -1);
+		replay_add_fixture(
+		    fx->rp[i], "sinfo", "--version", "24.11/version.txt", -1);
 	}
-	fx->d.d_config_path = xasprintf("%s/clusters.yaml", fx->dir);
-	fx->d.d_db_path     = xasprintf("%s/mlops.db", fx->dir);
-	fx->d.d_state_dir   = xstrdup(fx->dir);
-	fx->d.d_exec_new    = core_fx_exec_new;
-	fx->d.d_exec_arg    = fx;
+	fx->d.d_config_path    = xasprintf("%s/clusters.yaml", fx->dir);
+	fx->d.d_db_path        = xasprintf("%s/mlops.db", fx->dir);
+	fx->d.d_state_dir      = xstrdup(fx->dir);
+	fx->d.d_exec_new       = core_fx_exec_new;
+	fx->d.d_exec_arg       = fx;
 	fx->d.d_notify.job     = core_fx_notify_job;
 	fx->d.d_notify.cluster = core_fx_notify_cluster;
 	if (store_open(&fx->st, fx->d.d_db_path, &err) != 0
@@ -178,13 +178,13 @@ core_fx_add_job(struct core_fx *fx, const char *cluster, const char *state,
 {
 	struct mlops_error err = { 0 };
 	struct store_job   j   = {
-		  .project       = "toy",
-		  .cluster       = (char *) cluster,
-		  .state         = (char *) state,
-		  .slurm_job_id  = (char *) slurm_id,
-		  .array_task_id = -1,
-		  .exit_code     = -1,
-		  .elapsed_s     = -1,
+		    .project       = "toy",
+		    .cluster       = (char *) cluster,
+		    .state         = (char *) state,
+		    .slurm_job_id  = (char *) slurm_id,
+		    .array_task_id = -1,
+		    .exit_code     = -1,
+		    .elapsed_s     = -1,
 	};
 
 	if (store_job_insert(fx->st, &j, &err) != 0) {
@@ -198,7 +198,8 @@ core_fx_sql(struct core_fx *fx, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(store_db(fx->st), sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(store_db(fx->st), sql, NULL, NULL, &msg)
+	    != SQLITE_OK) {
 		fail_msg("%s: %s", sql, msg);
 	}
 }
@@ -223,7 +224,8 @@ core_fx_events(struct core_fx *fx, int64_t id, const char *state)
 	pthread_mutex_lock(&fx->mtx);
 	for (size_t i = 0; i < fx->n_ev; i++) {
 		if (fx->ev[i].id == id
-		    && (state == NULL || strcmp(fx->ev[i].state, state) == 0)) {
+		    && (state == NULL
+		        || strcmp(fx->ev[i].state, state) == 0)) {
 			n++;
 		}
 	}
@@ -253,8 +255,8 @@ core_fx_poll(struct core_fx *fx, const char *name)
 
 	poller_stats(fx->d.d_poller, name, &before);
 	poller_kick(fx->d.d_poller, name);
-	assert_int_equal(
-	    core_fx_wait_cycles(fx, name, before.cycles + 1), before.cycles + 1);
+	assert_int_equal(core_fx_wait_cycles(fx, name, before.cycles + 1),
+	    before.cycles + 1);
 	poller_stats(fx->d.d_poller, name, &after);
 	return after.commands - before.commands;
 }

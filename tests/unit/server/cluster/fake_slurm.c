@@ -128,10 +128,11 @@ fake_squeue(
 		if (j->odd) {
 			snprintf(exitbuf, sizeof(exitbuf), "exit?");
 		} else if (fs->v2205) {
-			snprintf(exitbuf, sizeof(exitbuf), "%d",
-			    j->exit_code << 8);
+			snprintf(
+			    exitbuf, sizeof(exitbuf), "%d", j->exit_code << 8);
 		} else {
-			snprintf(exitbuf, sizeof(exitbuf), "%d:0", j->exit_code);
+			snprintf(
+			    exitbuf, sizeof(exitbuf), "%d:0", j->exit_code);
 		}
 		strbuf_printf(out,
 		    "%s|%s|%s|%s|%s|None|cpu|1|2026-12-07T23:02:09|"

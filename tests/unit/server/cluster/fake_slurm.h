@@ -31,7 +31,7 @@ struct fake_slurm {
 /** Adds a job; returns it for more settings. */
 struct fake_job *fake_slurm_add(struct fake_slurm *fs, const char *id,
     const char *state, bool in_squeue, bool in_sacct);
-void fake_slurm_fini(struct fake_slurm *fs);
+void             fake_slurm_fini(struct fake_slurm *fs);
 struct fake_job *fake_slurm_find(struct fake_slurm *fs, const char *id);
 
 /** Answers squeue and sacct on `r` from `fs` (always). */

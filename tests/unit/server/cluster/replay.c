@@ -124,8 +124,8 @@ replay_free(struct replay *r)
 }
 
 static struct replay_rule *
-replay_rule_new(struct replay *r, const char *argv0, const char *contains,
-    int times)
+replay_rule_new(
+    struct replay *r, const char *argv0, const char *contains, int times)
 {
 	struct replay_rule *rule = xcalloc(1, sizeof(*rule));
 
@@ -285,9 +285,8 @@ replay_drain(struct replay *r)
  */
 static void
 replay_lookup(struct replay *r, const char *const *argv, bool optional,
-    bool *matched,
-    int *rule_rc, char **msg, replay_fn *fn, void **fn_arg, char **out,
-    char **err, int *status, bool *down)
+    bool *matched, int *rule_rc, char **msg, replay_fn *fn, void **fn_arg,
+    char **out, char **err, int *status, bool *down)
 {
 	struct strbuf joined = STRBUF_INIT;
 	const char   *prog   = argv[0];
@@ -321,7 +320,7 @@ replay_lookup(struct replay *r, const char *const *argv, bool optional,
 	r->rp_prog[r->rp_nlog] = xstrdup(prog);
 	r->rp_nlog++;
 	for (struct replay_rule *rule = r->rp_rules; !*down && rule != NULL;
-	     rule = rule->next) {
+	     rule                     = rule->next) {
 		if (rule->times == 0 || strcmp(rule->argv0, prog) != 0
 		    || (rule->contains != NULL
 		        && strstr(strbuf_str(&joined), rule->contains)
@@ -343,8 +342,8 @@ replay_lookup(struct replay *r, const char *const *argv, bool optional,
 	}
 	if (!*matched && !*down && !optional) {
 		r->rp_unmatched++;
-		*err    = xasprintf("replay: no rule for: %s\n",
-		       strbuf_str(&joined));
+		*err = xasprintf(
+		    "replay: no rule for: %s\n", strbuf_str(&joined));
 		*status = 127;
 	}
 	r->rp_ncmds++;
@@ -354,9 +353,8 @@ replay_lookup(struct replay *r, const char *const *argv, bool optional,
 
 /* Runs one command (or a file operation's stand-in) on the worker. */
 static int
-replay_exec(struct replay *r, struct exec_result *res,
-    const char *const *argv, bool optional, size_t max_stdout,
-    struct mlops_error *err)
+replay_exec(struct replay *r, struct exec_result *res, const char *const *argv,
+    bool optional, size_t max_stdout, struct mlops_error *err)
 {
 	bool          matched, down;
 	int           rule_rc, status;
@@ -365,8 +363,8 @@ replay_exec(struct replay *r, struct exec_result *res,
 	void         *fn_arg;
 	struct strbuf o = STRBUF_INIT, e = STRBUF_INIT;
 
-	replay_lookup(r, argv, optional, &matched, &rule_rc, &msg, &fn, &fn_arg,
-	    &out, &errtext, &status, &down);
+	replay_lookup(r, argv, optional, &matched, &rule_rc, &msg, &fn,
+	    &fn_arg, &out, &errtext, &status, &down);
 	if (down || rule_rc < 0) {
 		int rc = down ? MLOPS_EUNREACHABLE : rule_rc;
 
@@ -393,9 +391,9 @@ replay_exec(struct replay *r, struct exec_result *res,
 	}
 	res->stdout_buf = strbuf_detach(&o, &res->stdout_len);
 	if (res->stdout_len > max_stdout) {
-		res->stdout_len              = max_stdout;
-		res->stdout_buf[max_stdout]  = '\0';
-		res->stdout_truncated        = true;
+		res->stdout_len             = max_stdout;
+		res->stdout_buf[max_stdout] = '\0';
+		res->stdout_truncated       = true;
 	}
 	res->stderr_buf = strbuf_detach(&e, &res->stderr_len);
 	return 0;
@@ -412,8 +410,8 @@ replay_file_op(struct replay *r, const char *op, const char *path,
 	int rc = replay_exec(r, &res, argv, true, 0, err);
 
 	if (rc == 0 && res.exit_status != 0) {
-		rc = mlops_error_set(err, MLOPS_ERROR, "%s %s: %s", op, path,
-		    res.stderr_buf);
+		rc = mlops_error_set(
+		    err, MLOPS_ERROR, "%s %s: %s", op, path, res.stderr_buf);
 	}
 	exec_result_fini(&res);
 	return rc;
@@ -463,8 +461,7 @@ replay_sess_write_file(void *impl, const char *path, const void *data,
 
 static int
 replay_sess_read_range(void *impl, struct strbuf *out, uint64_t *file_size,
-    const char *path, uint64_t offset, size_t maxlen,
-    struct mlops_error *err)
+    const char *path, uint64_t offset, size_t maxlen, struct mlops_error *err)
 {
 	struct replay      *r = impl;
 	struct replay_file *f;
@@ -509,9 +506,9 @@ replay_sess_stat_size(
 		*out = f->data.len;
 	}
 	pthread_mutex_unlock(&r->rp_mtx);
-	return f != NULL ? 0
-	                 : mlops_error_set(err, MLOPS_ENOTFOUND,
-	                       "%s: no such file", path);
+	return f != NULL
+	    ? 0
+	    : mlops_error_set(err, MLOPS_ENOTFOUND, "%s: no such file", path);
 }
 
 static const struct exec_session_ops replay_session_ops = {
@@ -668,8 +665,8 @@ replay_ex_run_async(void *impl, const char *const *argv,
 }
 
 static int
-replay_ex_call_async(void *impl, exec_call_fn fn, exec_done_cb done,
-    void *arg, struct mlops_error *err)
+replay_ex_call_async(void *impl, exec_call_fn fn, exec_done_cb done, void *arg,
+    struct mlops_error *err)
 {
 	struct replay_item *it = xcalloc(1, sizeof(*it));
 	int                 rc;
@@ -768,7 +765,7 @@ replay_ex_stop(void *impl)
 	bool           join;
 
 	pthread_mutex_lock(&r->rp_mtx);
-	join      = r->rp_started && !r->rp_stop;
+	join       = r->rp_started && !r->rp_stop;
 	r->rp_stop = true;
 	pthread_cond_broadcast(&r->rp_cv);
 	pthread_mutex_unlock(&r->rp_mtx);
@@ -796,7 +793,8 @@ static const struct executor_ops replay_ops = {
 };
 
 struct executor *
-replay_executor(struct replay *r, exec_call_fn on_connect, void *on_connect_arg)
+replay_executor(
+    struct replay *r, exec_call_fn on_connect, void *on_connect_arg)
 {
 	struct executor *ex = xcalloc(1, sizeof(*ex));
 

@@ -2,10 +2,10 @@
  * A recorded executor for the cluster core's unit tests: the executor
  * interface (executor.h) answered from rules instead of a cluster. A
  * command is matched by its program (after `env NAME=VALUE...`) and a
- * text its argv (joined with spaces) contains; the rule gives its stdout (often a recorded fixture
- * of tests/fixtures/slurm/), stderr and exit status, or an executor
- * failure (a timeout, a dropped connection), or computes the answer from
- * the argv (a poll of 2,000 jobs). A session's file operations are
+ * text its argv (joined with spaces) contains; the rule gives its stdout
+ * (often a recorded fixture of tests/fixtures/slurm/), stderr and exit status,
+ * or an executor failure (a timeout, a dropped connection), or computes the
+ * answer from the argv (a poll of 2,000 jobs). A session's file operations are
  * matched the same way, as commands named "@mkdir", "@write", "@read" and
  * "@stat" with the path as argument; files written are kept in memory.
  * Every command is logged. Work runs on the executor's own worker thread,

@@ -98,10 +98,10 @@ poll_20(void **state, bool v2205)
 {
 	struct core_fx    *fx = &((struct ctx *) *state)->fx;
 	struct fake_slurm *fs = &((struct ctx *) *state)->fs;
-	int64_t           ids[20];
-	char              sid[32];
-	char             *last;
-	struct replay    *r;
+	int64_t            ids[20];
+	char               sid[32];
+	char              *last;
+	struct replay     *r;
 
 	fs->v2205 = v2205;
 	core_fx_init(fx, yaml);
@@ -115,7 +115,8 @@ poll_20(void **state, bool v2205)
 			fake_slurm_add(fs, sid, "COMPLETED", true, true);
 		} else if (i < 18) {
 			fake_slurm_add(fs, sid, "FAILED", false, true)
-			    ->exit_code = 3;
+			    ->exit_code
+			    = 3;
 		} else if (i < 19) {
 			fake_slurm_add(fs, sid, "CANCELLED", false, true);
 		}
@@ -153,14 +154,14 @@ poll_20(void **state, bool v2205)
 	/* Next cycle: only the 10 running jobs, all in squeue: one command. */
 	assert_int_equal(core_fx_poll(fx, "gamma"), 1);
 	last = replay_last(r, "squeue");
-	assert_non_null(strstr(last, "101,102,103,104,105,106,107,108,109,110"));
+	assert_non_null(
+	    strstr(last, "101,102,103,104,105,106,107,108,109,110"));
 	assert_null(strstr(last, "111"));
 	assert_null(strstr(last, "120"));
 	free(last);
 	assert_int_equal(replay_count(r, "sacct"), 1);
 	/* Nothing changed, so nothing was published again. */
 	assert_int_equal(core_fx_events(fx, ids[0], NULL), 1);
-
 }
 
 static void
@@ -184,21 +185,21 @@ test_poll_20_jobs_22_05(void **state)
 static void
 test_poll_2000_jobs(void **state)
 {
-	struct core_fx    *fx = &((struct ctx *) *state)->fx;
-	struct fake_slurm *fs = &((struct ctx *) *state)->fs;
-	int64_t          *ids = xcalloc(2000, sizeof(*ids));
-	char              sid[32];
-	struct replay    *r;
-	uint64_t          cmds;
-	size_t            cancelled = 0;
+	struct core_fx    *fx  = &((struct ctx *) *state)->fx;
+	struct fake_slurm *fs  = &((struct ctx *) *state)->fs;
+	int64_t           *ids = xcalloc(2000, sizeof(*ids));
+	char               sid[32];
+	struct replay     *r;
+	uint64_t           cmds;
+	size_t             cancelled = 0;
 
 	core_fx_init(fx, yaml);
 	r = core_fx_replay(fx, "gamma");
 	for (int i = 0; i < 2000; i++) {
 		snprintf(sid, sizeof(sid), "%d", 5000 + i);
 		ids[i] = core_fx_add_job(fx, "gamma", "PENDING", sid);
-		fake_slurm_add(fs, sid, i < 8 ? "RUNNING" : "PENDING", true,
-		    true);
+		fake_slurm_add(
+		    fs, sid, i < 8 ? "RUNNING" : "PENDING", true, true);
 	}
 	fake_slurm_serve(fs, r);
 	core_fx_start(fx, true);
@@ -271,8 +272,8 @@ test_poll_2000_jobs(void **state)
 static void
 test_poll_unreadable_row(void **state)
 {
-	struct core_fx    *fx = &((struct ctx *) *state)->fx;
-	struct fake_slurm *fs = &((struct ctx *) *state)->fs;
+	struct core_fx     *fx = &((struct ctx *) *state)->fx;
+	struct fake_slurm  *fs = &((struct ctx *) *state)->fs;
 	int64_t             ids[21];
 	char                sid[32];
 	struct replay      *r;
@@ -294,8 +295,9 @@ test_poll_unreadable_row(void **state)
 	}
 	assert_int_equal(replay_count(r, "sacct"), 0);
 	clusters_poll(fx->d.d_clusters, "gamma", &poll);
-	assert_non_null(strstr(poll.error, "squeue: job 211: line 11: "
-	                                   "exit_code: "));
+	assert_non_null(strstr(poll.error,
+	    "squeue: job 211: line 11: "
+	    "exit_code: "));
 	assert_true(poll.last_poll > 0);
 	assert_int_equal(poll.last_ok, 0);
 
@@ -305,7 +307,6 @@ test_poll_unreadable_row(void **state)
 	clusters_poll(fx->d.d_clusters, "gamma", &poll);
 	assert_string_equal(poll.error, "");
 	assert_int_equal(poll.last_ok, poll.last_poll);
-
 }
 
 /*
@@ -318,10 +319,10 @@ test_poll_recovers_submitting(void **state)
 {
 	struct core_fx    *fx = &((struct ctx *) *state)->fx;
 	struct fake_slurm *fs = &((struct ctx *) *state)->fs;
-	struct replay    *r;
-	int64_t           found, lost;
-	struct store_job *j;
-	char              name[64];
+	struct replay     *r;
+	int64_t            found, lost;
+	struct store_job  *j;
+	char               name[64];
 
 	core_fx_init(fx, yaml);
 	r     = core_fx_replay(fx, "gamma");
@@ -347,18 +348,22 @@ test_poll_recovers_submitting(void **state)
 	store_job_free(j);
 	assert_int_equal(core_fx_events(fx, lost, "SUBMIT_FAILED"), 1);
 	assert_int_equal(replay_unmatched(r), 0);
-
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_poll_20_jobs_24_11, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_poll_20_jobs_22_05, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_poll_2000_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_poll_unreadable_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_poll_recovers_submitting, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_poll_20_jobs_24_11, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_poll_20_jobs_22_05, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_poll_2000_jobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_poll_unreadable_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_poll_recovers_submitting, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

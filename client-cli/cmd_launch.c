@@ -324,6 +324,14 @@ launch_print(
 	if (rc < 0) {
 		return cli_fail(cli, MLOPS_EIO, NULL, "cannot write output");
 	}
+	if (!req->dry_run && strcmp(j->state, "SUBMITTING") == 0) {
+		/* sbatch ran, but what it did is not known yet */
+		cli_notice(cli, "warning",
+		    "job %" PRId64 ": %s; the daemon is looking for it on %s "
+		    "('mlops job %" PRId64 "' shows what it finds)",
+		    j->id, j->reason[0] != '\0' ? j->reason : "no answer yet",
+		    j->cluster, j->id);
+	}
 	if (failed) {
 		return cli_fail(cli, MLOPS_ERROR, NULL, "job %" PRId64 ": %s",
 		    j->id, job_fmt_state(state, sizeof(state), j, true));

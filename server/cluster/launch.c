@@ -70,7 +70,10 @@ struct launch {
 	struct sbatch_env           *spec_env; /* the spec's project env */
 	struct strbuf                tar, patch;
 	char                        *slurm_id;
-	struct store_job            *dry_job;
+	/* sbatch was sent, but what it did is not known (its answer was
+	 * lost or is not a job id): why. The job stays SUBMITTING. */
+	char             *unknown;
+	struct store_job *dry_job;
 	/* the Hydra check; hydra NULL: not validated (no conf/) */
 	struct launch_hydra *hydra;
 	char                *resolved_json, *config_json;
@@ -184,6 +187,7 @@ launch_free(struct launch *L)
 	strbuf_fini(&L->tar);
 	strbuf_fini(&L->patch);
 	free(L->slurm_id);
+	free(L->unknown);
 	store_job_free(L->dry_job);
 	launch_sweep_free(L->sw);
 	store_job_list_free(L->tasks, L->n_tasks);
@@ -352,17 +356,14 @@ launch_remote_check(struct exec_session *s, void *arg, struct mlops_error *err)
 	    L->sw, L->d->d_launcher->l_limits, L->cc->name, s, err);
 }
 
-/* Step 2 on the worker: code, script, sbatch. */
+/* Step 2 on the worker: the code and the script, in the job's folder. */
 static int
-launch_remote_submit(
+launch_remote_upload(
     struct exec_session *s, void *arg, struct mlops_error *err)
 {
-	struct launch      *L    = arg;
-	char               *tarp = NULL, *patchp = NULL, *scriptp = NULL;
-	char              **sb  = NULL;
-	struct exec_result  res = { 0 };
-	struct slurm_submit sub = { 0 };
-	int                 rc;
+	struct launch *L    = arg;
+	char          *tarp = NULL, *patchp = NULL, *scriptp = NULL;
+	int            rc;
 
 	tarp    = xasprintf("%s/code.tar", L->job_dir);
 	patchp  = xasprintf("%s/uncommitted.patch", L->job_dir);
@@ -411,35 +412,72 @@ launch_remote_submit(
 			goto out;
 		}
 	}
-	if ((rc = exec_write_file(
-	         s, scriptp, L->script, strlen(L->script), 0644, err))
-	    < 0) {
+	rc = exec_write_file(
+	    s, scriptp, L->script, strlen(L->script), 0644, err);
+out:
+	free(tarp);
+	free(patchp);
+	free(scriptp);
+	return rc;
+}
+
+/*
+ * Step 3 on the worker: sbatch. Only a refusal sbatch states (non-zero
+ * exit with a message) is a failure. A lost answer (timeout, dropped
+ * connection, signal) or one without exactly one job id leaves the outcome
+ * unknown: returns 0 with L->unknown saying why.
+ */
+static int
+launch_remote_sbatch(
+    struct exec_session *s, void *arg, struct mlops_error *err)
+{
+	struct launch      *L       = arg;
+	char               *scriptp = NULL;
+	char              **sb      = NULL;
+	struct exec_result  res     = { 0 };
+	struct slurm_submit sub     = { 0 };
+	struct mlops_error  why     = { 0 };
+	struct exec_opts    opts;
+	int                 rc;
+
+	scriptp = xasprintf("%s/job.sbatch", L->job_dir);
+	if ((rc = slurm_cmd_sbatch(&sb, scriptp, err)) < 0) {
 		goto out;
 	}
-	if ((rc = slurm_cmd_sbatch(&sb, scriptp, err)) < 0
-	    || (rc = launch_exec(s, (const char *const *) sb, &res, err))
-	        < 0) {
-		goto out;
-	}
-	if (res.exit_status != 0) {
+	exec_opts_init(&opts);
+	opts.timeout_ms = LAUNCH_SBATCH_TIMEOUT_S * 1000;
+	opts.max_stdout = 1u << 16;
+	if (exec_run(s, &res, (const char *const *) sb, &opts, &why) < 0) {
+		L->unknown
+		    = xasprintf("sbatch's answer was lost (%s)", why.msg);
+	} else if (res.exit_status > 0 && res.stderr_len > 0) {
 		/* sbatch's own words, verbatim. */
 		rc = slurm_parse_error(res.stderr_buf, err);
-		if (rc == 0) {
-			rc = mlops_error_set(err, MLOPS_ESLURM,
-			    "sbatch exited %d", res.exit_status);
+	} else if (res.exit_status != 0) {
+		L->unknown = res.exit_signal[0] != '\0'
+		    ? xasprintf("sbatch was killed by SIG%s", res.exit_signal)
+		    : xasprintf(
+		        "sbatch exited %d without a message", res.exit_status);
+	} else if (res.stdout_truncated) {
+		L->unknown
+		    = xasprintf("sbatch's answer was cut off after %zu bytes",
+		        res.stdout_len);
+	} else if (slurm_parse_sbatch(&sub, res.stdout_buf, &why) < 0) {
+		L->unknown = xasprintf(
+		    "sbatch's answer is not one job id: %s", why.msg);
+	} else {
+		if (sub.notices > 0) {
+			log_info("job %lld: sbatch printed %zu line%s besides "
+			         "the job id",
+			    (long long) L->id, sub.notices,
+			    sub.notices == 1 ? "" : "s");
 		}
-		goto out;
+		L->slurm_id = xstrdup(sub.job_id);
 	}
-	if ((rc = slurm_parse_sbatch(&sub, res.stdout_buf, err)) < 0) {
-		goto out;
-	}
-	L->slurm_id = xstrdup(sub.job_id);
 out:
 	slurm_submit_fini(&sub);
 	exec_result_fini(&res);
 	slurm_argv_free(sb);
-	free(tarp);
-	free(patchp);
 	free(scriptp);
 	return rc;
 }
@@ -740,6 +778,26 @@ launch_pack(struct launch *L, struct mlops_error *err)
 }
 
 /*
+ * Uploads, then records the moment sbatch starts (durable before the job
+ * can exist on the cluster), then runs sbatch.
+ */
+static int
+launch_submit(struct launch *L, struct mlops_error *err)
+{
+	int64_t sid = L->sw != NULL ? launch_sweep_id(L->sw) : 0;
+	int     rc;
+
+	if ((rc = launch_pack(L, err)) < 0
+	    || (rc = executor_call(L->ex, launch_remote_upload, L, err)) < 0
+	    || (rc = store_job_set_submit_started(
+	            L->st, L->id, sid, (int64_t) time(NULL), err))
+	        < 0) {
+		return rc;
+	}
+	return executor_call(L->ex, launch_remote_sbatch, L, err);
+}
+
+/*
  * A sweep's outcome, on all of its tasks at once: each gets its Slurm id
  * "<array>_<task>" or SUBMIT_FAILED, and an event. Keeps the tasks for the
  * reply. Returns the id to name in an error (task 0), or 0.
@@ -750,7 +808,12 @@ launch_sweep_outcome(struct launch *L, int rc, struct mlops_error *err)
 	int64_t            sid = launch_sweep_id(L->sw);
 	struct mlops_error e2  = { 0 };
 
-	if (rc == 0) {
+	if (rc == 0 && L->unknown != NULL) {
+		log_warn("sweep %lld: %s; looking for it on %s",
+		    (long long) sid, L->unknown, L->cc->name);
+		store_job_set_submit_unknown(
+		    L->st, L->id, sid, L->unknown, &e2);
+	} else if (rc == 0) {
 		if (store_sweep_set_submitted(
 		        L->st, sid, L->slurm_id, (int64_t) time(NULL), &e2)
 		    < 0) {
@@ -808,12 +871,16 @@ launch_main(void *arg)
 		launcher_mark(lr, -launch_sweep_id(L->sw), true);
 	}
 	log_info("job %lld: submitting to %s", (long long) L->id, L->cc->name);
-	rc = launch_pack(L, &err);
-	if (rc == 0) {
-		rc = executor_call(L->ex, launch_remote_submit, L, &err);
-	}
+	rc = launch_submit(L, &err);
 	if (L->sw != NULL) {
 		recorded = launch_sweep_outcome(L, rc, &err);
+	} else if (rc == 0 && L->unknown != NULL) {
+		struct mlops_error e2 = { 0 };
+
+		log_warn("job %lld: %s; looking for it on %s",
+		    (long long) L->id, L->unknown, L->cc->name);
+		store_job_set_submit_unknown(L->st, L->id, 0, L->unknown, &e2);
+		jobs_publish(L->d, L->st, L->id, "SUBMITTING");
 	} else if (rc == 0) {
 		rc = jobs_set_submitted(L->d, L->st, L->id, L->slurm_id,
 		    (int64_t) time(NULL), &err);

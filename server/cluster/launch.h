@@ -20,6 +20,15 @@
 struct mlopsd;
 struct launcher;
 
+/*
+ * How long sbatch may take before its answer counts as lost. A job whose
+ * sbatch outcome is unknown is looked for on the cluster and given up
+ * only after LAUNCH_SUBMIT_GRACE_S from the moment sbatch was started:
+ * long enough for an sbatch still retrying on the login node to finish.
+ */
+#define LAUNCH_SBATCH_TIMEOUT_S 120
+#define LAUNCH_SUBMIT_GRACE_S   (2 * LAUNCH_SBATCH_TIMEOUT_S + 60)
+
 struct launch_request {
 	const char        *project;
 	const char        *cluster;
@@ -42,8 +51,10 @@ struct launch_request {
 };
 
 /*
- * Completion: rc 0 with the job (SUBMITTED or, for a dry run, the would-be
- * job with its script), or an error naming the field. `job` is NULL on
+ * Completion: rc 0 with the job (submitted; still SUBMITTING, its reason
+ * saying why, when sbatch ran but what it did is not known and the poller
+ * looks for it; for a dry run, the would-be job with its script), or an
+ * error naming the field. `job` is NULL on
  * error, and then also when a job was recorded as SUBMIT_FAILED (its id is
  * in `job_id`, 0 when none was recorded). For a sweep `job` is task 0 and
  * `tasks` all n_tasks tasks in array order (sweep_id set in each); NULL

@@ -27,7 +27,8 @@
 #include "store.h"
 #include "store_sweeps.h"
 
-/* A SUBMITTING job left by a dead daemon is given up after this long. */
+/* A SUBMITTING job whose sbatch never started, left by a dead daemon, is
+ * given up after this long (see LAUNCH_SUBMIT_GRACE_S for the others). */
 #define POLLER_RECONCILE_GRACE_S 60
 #define POLLER_SACCT_DAYS        7
 
@@ -265,7 +266,7 @@ poller_adopt_sweep(
 			pc->pc_subm_seen[i] = true;
 		}
 	}
-	log_info("sweep %lld: found on %s as Slurm array %s after a restart",
+	log_info("sweep %lld: found on %s as Slurm array %s",
 	    (long long) j->sweep_id, pc->pc_cc->name, r->array_job_id);
 	if (store_sweep_set_submitted(
 	        pc->pc_st, j->sweep_id, r->array_job_id, r->submit_time, &err)
@@ -304,8 +305,7 @@ poller_adopt(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 				continue;
 			}
 			pc->pc_subm_seen[k] = true;
-			log_info("job %lld: found on %s as Slurm job %s after "
-			         "a restart",
+			log_info("job %lld: found on %s as Slurm job %s",
 			    (long long) pc->pc_subm[k]->id, pc->pc_cc->name,
 			    r->job_id);
 			if (jobs_set_submitted(pc->pc_p->p_d, pc->pc_st,
@@ -318,22 +318,32 @@ poller_adopt(struct poll_cluster *pc, const struct slurm_jobs *jobs)
 	}
 }
 
-/* SUBMITTING jobs Slurm has never heard of: give up after the grace. */
+/*
+ * SUBMITTING jobs Slurm has never heard of, given up after a grace: from
+ * the moment sbatch was started when it was (its answer was lost), else
+ * from the row's creation (the daemon stopped before sending sbatch).
+ */
 static void
 poller_give_up(struct poll_cluster *pc)
 {
 	int64_t now = (int64_t) time(NULL);
 
 	for (size_t k = 0; k < pc->pc_n_subm; k++) {
-		struct store_job *j = pc->pc_subm[k];
+		struct store_job *j    = pc->pc_subm[k];
+		bool              sent = j->submit_started_at > 0;
 
 		if (pc->pc_subm_seen[k]
-		    || now - j->created_at < POLLER_RECONCILE_GRACE_S) {
+		    || (sent
+		        && now - j->submit_started_at < LAUNCH_SUBMIT_GRACE_S)
+		    || (!sent
+		        && now - j->created_at < POLLER_RECONCILE_GRACE_S)) {
 			continue;
 		}
 		jobs_set_submit_failed(pc->pc_p->p_d, pc->pc_st, j->id,
-		    "the daemon stopped before sbatch answered, and Slurm "
-		    "has no job of that name: it was never submitted",
+		    sent ? "sbatch's answer was never read, and Slurm has no "
+		           "job of that name: it was never queued"
+		         : "the daemon stopped before sbatch was sent: it was "
+		           "never submitted",
 		    NULL);
 	}
 }
@@ -594,6 +604,12 @@ poller_next(struct poll_cluster *pc)
 			}
 			/* More than one -j list carries: every job of the
 			 * user, matched here. */
+			if (n == 0) {
+				/* only SUBMITTING jobs, all looked for */
+				free(v);
+				poller_finish(pc);
+				return;
+			}
 			if (n > SLURM_CMD_MAX_IDS) {
 				argv = slurm_cmd_poll_mine();
 			} else {

@@ -306,8 +306,8 @@ slurm_cmd_squeue_by_name(char ***out, const char *const *names, size_t n_names,
 		goto out;
 	}
 	name = xasprintf("--name=%s", list);
-	*out = slurm_cmd_utc(slurm_cmd_argv("squeue", "-h", "-r", "-t", "all",
-	    name, "-O", SLURM_CMD_POLL_FORMAT, NULL));
+	*out = slurm_cmd_utc(slurm_cmd_argv("squeue", "-h", "-r", "--me", "-t",
+	    "all", name, "-O", SLURM_CMD_POLL_FORMAT, NULL));
 out:
 	free(list);
 	free(name);

@@ -156,7 +156,8 @@ int slurm_cmd_sacct_by_name(char ***out, const char *const *names,
     size_t n_names, unsigned days, struct mlops_error *err);
 
 /**
- * `squeue -h -r -t all --name=N1,N2 -O SLURM_CMD_POLL_FORMAT`; unknown
+ * `squeue -h -r --me -t all --name=N1,N2 -O SLURM_CMD_POLL_FORMAT` (only
+ * this user's jobs: another user's job of that name is not ours); unknown
  * names give no line and exit 0. Caller frees. Returns 0 or MLOPS_EINVAL.
  */
 int slurm_cmd_squeue_by_name(char ***out, const char *const *names,

@@ -464,42 +464,67 @@ out:
 
 /* ---- sbatch --parsable ------------------------------------------------- */
 
+/* "12345" or "12345;cluster": sbatch --parsable's one line. */
+static bool
+slurm_parse_is_submit_line(const char *line)
+{
+	const char *semi = strchr(line, ';');
+	size_t      len = semi != NULL ? (size_t) (semi - line) : strlen(line);
+	long        id;
+
+	return slurm_parse_digits(line, len, &id)
+	    && (semi == NULL
+	        || (semi[1] != '\0' && strchr(semi + 1, ';') == NULL
+	            && strchr(semi + 1, ' ') == NULL));
+}
+
 int
 slurm_parse_sbatch(
     struct slurm_submit *out, const char *text, struct mlops_error *err)
 {
 	struct slurm_lines it;
-	char              *line = NULL, *extra = NULL;
-	char              *semi;
-	long               id;
-	int                rc = 0;
+	char              *line, *id = NULL, *other = NULL, *semi;
+	unsigned           other_line = 0, n_ids = 0;
+	size_t             notices = 0;
+	int                rc      = 0;
 
 	slurm_lines_init(&it, text);
-	line = slurm_lines_next(&it);
-	if (line == NULL) {
-		rc = mlops_error_set_field(
-		    err, MLOPS_EPARSE, "job_id", "sbatch: empty output");
+	while ((line = slurm_lines_next(&it)) != NULL) {
+		if (slurm_parse_is_submit_line(line)) {
+			if (n_ids++ > 0) {
+				/* two ids: which one is this job's? */
+				rc = slurm_parse_fail(err, it.lineno, "job_id",
+				    "a second job id", line);
+				free(line);
+				goto out;
+			}
+			id = line;
+			continue;
+		}
+		notices++;
+		if (other == NULL) {
+			other      = line;
+			other_line = it.lineno;
+		} else {
+			free(line);
+		}
+	}
+	if (id == NULL) {
+		rc = other == NULL ? mlops_error_set_field(
+		         err, MLOPS_EPARSE, "job_id", "sbatch: empty output")
+		                   : slurm_parse_fail(err, other_line,
+		                       "job_id", "not a job id", other);
 		goto out;
 	}
-	if ((extra = slurm_lines_next(&it)) != NULL) {
-		rc = slurm_parse_fail(
-		    err, it.lineno, "job_id", "unexpected line", extra);
-		goto out;
-	}
-	semi = strchr(line, ';');
-	if (semi != NULL) {
+	if ((semi = strchr(id, ';')) != NULL) {
 		*semi = '\0';
 	}
-	if (!slurm_parse_digits(line, strlen(line), &id)
-	    || (semi != NULL && semi[1] == '\0')) {
-		rc = slurm_parse_fail(err, 1, "job_id", "not a job id", line);
-		goto out;
-	}
-	out->job_id  = xstrdup(line);
+	out->job_id  = xstrdup(id);
 	out->cluster = semi != NULL ? xstrdup(semi + 1) : NULL;
+	out->notices = notices;
 out:
-	free(line);
-	free(extra);
+	free(id);
+	free(other);
 	return rc;
 }
 
@@ -513,6 +538,7 @@ slurm_submit_fini(struct slurm_submit *s)
 	free(s->cluster);
 	s->job_id  = NULL;
 	s->cluster = NULL;
+	s->notices = 0;
 }
 
 int

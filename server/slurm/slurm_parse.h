@@ -365,13 +365,18 @@ void slurm_starts_fini(struct slurm_starts *starts);
 /* ---- sbatch --parsable ------------------------------------------------- */
 
 struct slurm_submit {
-	char *job_id;  /* "12345" */
-	char *cluster; /* "beta" from "12345;beta", NULL when absent */
+	char  *job_id;  /* "12345" */
+	char  *cluster; /* "beta" from "12345;beta", NULL when absent */
+	size_t notices; /* other lines around it (a site's sbatch wrapper) */
 };
 
 /**
- * sbatch --parsable's stdout: "12345" or "12345;cluster" on one line.
- * Caller frees with slurm_submit_fini(). Returns 0 or MLOPS_EPARSE.
+ * sbatch --parsable's stdout: "12345" or "12345;cluster" on its own line.
+ * Lines that are not a job id (notices printed by a site's sbatch
+ * wrapper) are counted in `notices` and otherwise ignored. No job id line,
+ * or two of them, is MLOPS_EPARSE: then nobody knows which job, if any,
+ * was queued. Caller frees with slurm_submit_fini(). Returns 0 or
+ * MLOPS_EPARSE.
  */
 int slurm_parse_sbatch(
     struct slurm_submit *out, const char *text, struct mlops_error *err);

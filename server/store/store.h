@@ -187,6 +187,9 @@ struct store_job {
 	char **resolved_overrides;
 	size_t n_resolved_overrides;
 	char  *config_json;
+	/* When sbatch was started for it (0: not yet); see
+	 * store_job_set_submit_started(). */
+	int64_t submit_started_at;
 };
 
 /**
@@ -237,6 +240,25 @@ int store_job_set_script(struct store *st, int64_t id, const char *work_dir,
  */
 int store_job_set_submitted(struct store *st, int64_t id,
     const char *slurm_job_id, int64_t submitted_at, struct mlops_error *err);
+
+/**
+ * Records that sbatch is being started for the SUBMITTING job `id` (and,
+ * with sweep_id > 0, every task of that sweep) at `when`: from then on the
+ * job may exist on the cluster whatever the daemon hears back, and the
+ * grace before a SUBMITTING job is given up counts from here.
+ * Returns 0, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_set_submit_started(struct store *st, int64_t id,
+    int64_t sweep_id, int64_t when, struct mlops_error *err);
+
+/**
+ * sbatch was sent for the SUBMITTING job `id` (with sweep_id > 0, for every
+ * task of that sweep) but its answer was never read or not understood:
+ * the job stays SUBMITTING with `why` as its reason, to be looked for on
+ * the cluster. Returns 0, MLOPS_EBUSY or MLOPS_EIO.
+ */
+int store_job_set_submit_unknown(struct store *st, int64_t id,
+    int64_t sweep_id, const char *why, struct mlops_error *err);
 
 /**
  * sbatch refused the job: SUBMITTING -> SUBMIT_FAILED, with reason and

@@ -218,6 +218,7 @@ store_job_from_row(sqlite3_stmt *stmt)
 		    &j->n_resolved_overrides,
 		    (const char *) sqlite3_column_text(stmt, 37));
 	}
+	j->submit_started_at = store_column_int64_or(stmt, 38, 0);
 	return j;
 }
 
@@ -544,6 +545,61 @@ store_job_set_submitted(struct store *st, int64_t id, const char *slurm_job_id,
 out:
 	store_stmt_release(stmt);
 	return rc;
+}
+
+/* Sets one column of the SUBMITTING job `id` (and, with sweep_id > 0, of
+ * every task of that sweep) to `text`, or to `num` when text is NULL. */
+static int
+store_job_set_submitting(struct store *st, enum store_stmt_id which,
+    const char *sql, int64_t id, int64_t sweep_id, const char *text,
+    int64_t num, struct mlops_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int           rc;
+
+	if ((rc = store_stmt(&stmt, st, which, sql, err)) < 0) {
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(stmt, 1, id)) != SQLITE_OK
+	    || (rc = sqlite3_bind_int64(stmt, 2, sweep_id)) != SQLITE_OK
+	    || (rc = text != NULL
+	               ? sqlite3_bind_text(stmt, 3, text, -1, SQLITE_STATIC)
+	               : sqlite3_bind_int64(stmt, 3, num))
+	        != SQLITE_OK) {
+		rc = store_sqlite_error(st->s_db, rc, err, "binding job");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		rc = store_sqlite_error(st->s_db, rc, err,
+		    "updating submitting job %lld", (long long) id);
+		goto out;
+	}
+	rc = 0;
+out:
+	store_stmt_release(stmt);
+	return rc;
+}
+
+int
+store_job_set_submit_started(struct store *st, int64_t id, int64_t sweep_id,
+    int64_t when, struct mlops_error *err)
+{
+	return store_job_set_submitting(st, STORE_STMT_JOB_SET_SUBMIT_STARTED,
+	    "UPDATE jobs SET submit_started_at = ?3, updated_at = unixepoch() "
+	    "WHERE state = 'SUBMITTING' "
+	    "AND (id = ?1 OR (?2 > 0 AND sweep_id = ?2))",
+	    id, sweep_id, NULL, when, err);
+}
+
+int
+store_job_set_submit_unknown(struct store *st, int64_t id, int64_t sweep_id,
+    const char *why, struct mlops_error *err)
+{
+	return store_job_set_submitting(st, STORE_STMT_JOB_SET_SUBMIT_UNKNOWN,
+	    "UPDATE jobs SET reason = ?3, updated_at = unixepoch() "
+	    "WHERE state = 'SUBMITTING' "
+	    "AND (id = ?1 OR (?2 > 0 AND sweep_id = ?2))",
+	    id, sweep_id, why, 0, err);
 }
 
 int

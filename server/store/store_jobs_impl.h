@@ -31,7 +31,7 @@
 	"j.stderr_path, "
 #define STORE_JOB_COLUMNS_TAIL                          \
 	" j.submit_error, j.created_at, j.updated_at, " \
-	"j.resolved_overrides_json"
+	"j.resolved_overrides_json, j.submit_started_at"
 #define STORE_JOB_COLUMNS \
 	STORE_JOB_COLUMNS_HEAD "j.sbatch_script," STORE_JOB_COLUMNS_TAIL
 #define STORE_JOB_LIST_COLUMNS \

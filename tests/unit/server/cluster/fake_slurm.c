@@ -120,9 +120,10 @@ fake_squeue(
 		char                   raw[32], exitbuf[32];
 		const char            *task = strchr(j->id, '_');
 
-		if (!j->in_squeue
-		    || !(me || (ids != NULL && fake_in_list(ids, j, false))
-		        || (names != NULL && fake_in_list(names, j, true)))) {
+		/* The filters add up, as squeue's do. */
+		if (!j->in_squeue || (ids == NULL && names == NULL && !me)
+		    || (ids != NULL && !fake_in_list(ids, j, false))
+		    || (names != NULL && !fake_in_list(names, j, true))) {
 			continue;
 		}
 		if (j->odd) {

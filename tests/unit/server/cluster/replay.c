@@ -203,18 +203,26 @@ replay_set_down(struct replay *r, bool down, const char *msg)
 }
 
 size_t
-replay_count(struct replay *r, const char *argv0)
+replay_count_with(struct replay *r, const char *argv0, const char *contains)
 {
 	size_t n = 0;
 
 	pthread_mutex_lock(&r->rp_mtx);
 	for (size_t i = 0; i < r->rp_nlog; i++) {
-		if (argv0 == NULL || strcmp(r->rp_prog[i], argv0) == 0) {
+		if ((argv0 == NULL || strcmp(r->rp_prog[i], argv0) == 0)
+		    && (contains == NULL
+		        || strstr(r->rp_log[i], contains) != NULL)) {
 			n++;
 		}
 	}
 	pthread_mutex_unlock(&r->rp_mtx);
 	return n;
+}
+
+size_t
+replay_count(struct replay *r, const char *argv0)
+{
+	return replay_count_with(r, argv0, NULL);
 }
 
 char *
@@ -385,7 +393,10 @@ replay_exec(struct replay *r, struct exec_result *res, const char *const *argv,
 	free(out);
 	free(errtext);
 	memset(res, 0, sizeof(*res));
-	res->exit_status = status;
+	res->exit_status = status < 0 ? -1 : status;
+	if (status < 0) {
+		snprintf(res->exit_signal, sizeof(res->exit_signal), "KILL");
+	}
 	if (max_stdout == 0) {
 		max_stdout = EXEC_DEFAULT_MAX_OUTPUT;
 	}

@@ -23,7 +23,8 @@
 
 struct replay;
 
-/* Computes a command's answer: fills out/err, returns the exit status. */
+/* Computes a command's answer: fills out/err, returns the exit status
+ * (negative: the command was killed by SIGKILL). */
 typedef int (*replay_fn)(void *arg, const char *const *argv,
     struct strbuf *out, struct strbuf *err);
 
@@ -57,6 +58,9 @@ void replay_set_down(struct replay *r, bool down, const char *msg);
 
 /** How many commands of program `argv0` ran (NULL: all). */
 size_t replay_count(struct replay *r, const char *argv0);
+/** Like replay_count(), only commands whose joined argv holds `contains`. */
+size_t replay_count_with(
+    struct replay *r, const char *argv0, const char *contains);
 /** The joined argv of the last command of `argv0`, or NULL. Copy; free. */
 char *replay_last(struct replay *r, const char *argv0);
 /** How many commands found no rule (they exited 127). */

@@ -18,6 +18,7 @@
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
+#include "launch.h"
 #include "core_fixture.h"
 #include "fake_slurm.h"
 #include "poller.h"
@@ -310,9 +311,11 @@ test_poll_unreadable_row(void **state)
 }
 
 /*
- * SUBMITTING jobs a dead daemon left: one Slurm has under its name is
- * adopted with its Slurm id (and polled from then on); one Slurm never
- * heard of is given up once the grace has passed, as SUBMIT_FAILED.
+ * SUBMITTING jobs a dead daemon or a lost sbatch answer left: one Slurm
+ * has under its name is adopted with its Slurm id (and polled from then
+ * on); one Slurm never heard of is given up once its grace has passed, as
+ * SUBMIT_FAILED: from its creation when sbatch never started, from the
+ * start of sbatch when it did (so a long upload does not eat the grace).
  */
 static void
 test_poll_recovers_submitting(void **state)
@@ -320,16 +323,30 @@ test_poll_recovers_submitting(void **state)
 	struct core_fx    *fx = &((struct ctx *) *state)->fx;
 	struct fake_slurm *fs = &((struct ctx *) *state)->fs;
 	struct replay     *r;
-	int64_t            found, lost;
+	int64_t            found, lost, waiting, unqueued;
 	struct store_job  *j;
-	char               name[64];
+	char               name[64], sql[256];
 
 	core_fx_init(fx, yaml);
-	r     = core_fx_replay(fx, "gamma");
-	found = core_fx_add_job(fx, "gamma", "SUBMITTING", NULL);
-	lost  = core_fx_add_job(fx, "gamma", "SUBMITTING", NULL);
-	/* Both were created long ago (past the grace). */
+	r        = core_fx_replay(fx, "gamma");
+	found    = core_fx_add_job(fx, "gamma", "SUBMITTING", NULL);
+	lost     = core_fx_add_job(fx, "gamma", "SUBMITTING", NULL);
+	waiting  = core_fx_add_job(fx, "gamma", "SUBMITTING", NULL);
+	unqueued = core_fx_add_job(fx, "gamma", "SUBMITTING", NULL);
+	/* All were created long ago (past the grace of a job whose sbatch
+	 * never started); `waiting` started sbatch a moment ago after a long
+	 * upload, `unqueued` long ago. */
 	core_fx_sql(fx, "UPDATE jobs SET created_at = created_at - 3600");
+	snprintf(sql, sizeof(sql),
+	    "UPDATE jobs SET submit_started_at = unixepoch() - %d "
+	    "WHERE id = %lld",
+	    LAUNCH_SUBMIT_GRACE_S / 2, (long long) waiting);
+	core_fx_sql(fx, sql);
+	snprintf(sql, sizeof(sql),
+	    "UPDATE jobs SET submit_started_at = unixepoch() - %d "
+	    "WHERE id = %lld",
+	    LAUNCH_SUBMIT_GRACE_S + 1, (long long) unqueued);
+	core_fx_sql(fx, sql);
 	sbatch_job_name(name, sizeof(name), fx->d.d_instance, found);
 	snprintf(fake_slurm_add(fs, "777", "RUNNING", true, true)->name,
 	    sizeof(fs->v[0].name), "%s", name);
@@ -344,9 +361,20 @@ test_poll_recovers_submitting(void **state)
 	assert_int_equal(core_fx_events(fx, found, "PENDING"), 1);
 	j = core_fx_job(fx, lost);
 	assert_string_equal(j->state, "SUBMIT_FAILED");
-	assert_non_null(strstr(j->reason, "never submitted"));
+	assert_non_null(strstr(j->reason, "before sbatch was sent"));
 	store_job_free(j);
 	assert_int_equal(core_fx_events(fx, lost, "SUBMIT_FAILED"), 1);
+	j = core_fx_job(fx, waiting);
+	assert_string_equal(j->state, "SUBMITTING");
+	store_job_free(j);
+	j = core_fx_job(fx, unqueued);
+	assert_string_equal(j->state, "SUBMIT_FAILED");
+	assert_non_null(strstr(j->reason, "never queued"));
+	store_job_free(j);
+	/* Only this user's jobs can be ours. */
+	assert_true(replay_count_with(r, "squeue", "--name=") >= 1);
+	assert_int_equal(replay_count_with(r, "squeue", "--name="),
+	    replay_count_with(r, "squeue", " --me -t all --name="));
 	assert_int_equal(replay_unmatched(r), 0);
 }
 

@@ -143,7 +143,7 @@ test_slurm_cmd_names(void **state)
 	    "-o " SLURM_CMD_SACCT_FORMAT);
 	assert_int_equal(slurm_cmd_squeue_by_name(&argv, names, 1, &err), 0);
 	expect_argv(argv,
-	    "env TZ=UTC SLURM_TIME_FORMAT=standard squeue -h -r -t all "
+	    "env TZ=UTC SLURM_TIME_FORMAT=standard squeue -h -r --me -t all "
 	    "--name=mlops-42 -O " SLURM_CMD_POLL_FORMAT);
 }
 

@@ -784,12 +784,31 @@ test_slurm_parse_sbatch(void **state)
 	assert_string_equal(s.job_id, "12345");
 	slurm_submit_fini(&s);
 
+	/* A site's wrapper prints around the id: the id line still counts. */
+	assert_int_equal(slurm_parse_sbatch(&s,
+	                     "NOTICE: jobs on gpu must set --time\n1309\n"
+	                     "Your project has 2000 GPU hours left.\n",
+	                     &err),
+	    0);
+	assert_string_equal(s.job_id, "1309");
+	assert_int_equal(s.notices, 2);
+	slurm_submit_fini(&s);
+	assert_int_equal(s.notices, 0);
+	assert_int_equal(
+	    slurm_parse_sbatch(&s, "site banner\n77;beta\n", &err), 0);
+	assert_string_equal(s.job_id, "77");
+	assert_string_equal(s.cluster, "beta");
+	assert_int_equal(s.notices, 1);
+	slurm_submit_fini(&s);
+
 	assert_int_equal(slurm_parse_sbatch(&s, "", &err), MLOPS_EPARSE);
 	assert_string_equal(err.field, "job_id");
 	expect_eparse(slurm_parse_sbatch(&s, "Submitted batch job 5\n", &err),
 	    &err, "line 1", "job_id");
 	expect_eparse(
 	    slurm_parse_sbatch(&s, "1\n2\n", &err), &err, "line 2", "job_id");
+	expect_eparse(slurm_parse_sbatch(&s, "queued\n12;beta;x\n", &err),
+	    &err, "line 1", "job_id");
 	expect_eparse(
 	    slurm_parse_sbatch(&s, "12;\n", &err), &err, "line 1", "job_id");
 	expect_eparse(

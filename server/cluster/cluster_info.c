@@ -147,3 +147,81 @@ cluster_info_free(struct cluster_info *info)
 	free(info->name);
 	free(info);
 }
+
+int
+cluster_info_check_request(struct exec_session *s,
+    const struct cluster_config *cc, char **partition, int gpus,
+    const char *gpu_type, struct mlops_error *err)
+{
+	char                         *ptext = NULL, *ntext = NULL;
+	struct slurm_partitions       sp    = { 0 };
+	struct slurm_nodes            sn    = { 0 };
+	const struct slurm_partition *part  = NULL;
+	char                        **types = NULL;
+	size_t                        nt    = 0;
+	bool                          found = gpus == 0 || gpu_type == NULL;
+	int                           rc;
+
+	if ((rc = cluster_info_run(s, slurm_cmd_partitions(), &ptext, err)) < 0
+	    || (rc = slurm_parse_partitions(&sp, ptext, err)) < 0) {
+		goto out;
+	}
+	for (size_t i = 0; i < sp.n && part == NULL; i++) {
+		if (*partition != NULL ? strcmp(sp.v[i].name, *partition) == 0
+		                       : sp.v[i].is_default) {
+			part = &sp.v[i];
+		}
+	}
+	if (part == NULL) {
+		rc = *partition != NULL
+		    ? mlops_error_set_field(err, MLOPS_EINVAL, "partition",
+		        "partition: cluster %s has no partition '%s'",
+		        cc->name, *partition)
+		    : mlops_error_set_field(err, MLOPS_EINVAL, "partition",
+		        "partition: cluster %s has no default partition; "
+		        "name one with --partition",
+		        cc->name);
+		goto out;
+	}
+	if (*partition == NULL) {
+		if (cc->allowed_partitions.n > 0
+		    && !strlist_contains(
+		        &cc->allowed_partitions, part->name)) {
+			rc = mlops_error_set_field(err, MLOPS_EINVAL,
+			    "partition",
+			    "partition: the default partition '%s' of %s is "
+			    "not in allowed_partitions; name one with "
+			    "--partition",
+			    part->name, cc->name);
+			goto out;
+		}
+		*partition = xstrdup(part->name);
+	}
+	if (gpus == 0) {
+		goto out;
+	}
+	if ((rc = cluster_info_run(s, slurm_cmd_nodes(), &ntext, err)) < 0
+	    || (rc = slurm_parse_nodes(&sn, ntext, err)) < 0) {
+		goto out;
+	}
+	nt = slurm_gpus_types(&types, &sn, *partition);
+	for (size_t k = 0; k < nt && !found; k++) {
+		found = strcmp(types[k], gpu_type) == 0;
+	}
+	if (nt == 0) {
+		rc = mlops_error_set_field(err, MLOPS_EINVAL, "gpus",
+		    "gpus: partition '%s' of %s has no GPUs", *partition,
+		    cc->name);
+	} else if (!found) {
+		rc = mlops_error_set_field(err, MLOPS_EINVAL, "gpu_type",
+		    "gpu_type: partition '%s' of %s has no '%s' GPUs",
+		    *partition, cc->name, gpu_type);
+	}
+out:
+	slurm_gpus_types_free(types, nt);
+	slurm_nodes_fini(&sn);
+	slurm_partitions_fini(&sp);
+	free(ptext);
+	free(ntext);
+	return rc;
+}

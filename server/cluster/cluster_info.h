@@ -52,4 +52,21 @@ int cluster_info_fetch(struct mlopsd *d, const char *name, cluster_info_cb cb,
 
 void cluster_info_free(struct cluster_info *info);
 
+struct exec_session;
+struct cluster_config;
+
+/**
+ * A launch request against what cluster `cc` really has, inside an
+ * executor call: the partition `*partition` exists (NULL: the cluster's
+ * default, which must be in allowed_partitions; *partition is then set to
+ * it, caller frees), and with `gpus` > 0 it has GPUs, of type `gpu_type`
+ * when that is not NULL. Two Slurm commands at most (partitions; nodes only
+ * for a GPU job). Returns 0, MLOPS_EINVAL naming the field (partition,
+ * gpus, gpu_type), MLOPS_ESLURM (Slurm's words), MLOPS_EPARSE or the
+ * executor's error.
+ */
+int cluster_info_check_request(struct exec_session *s,
+    const struct cluster_config *cc, char **partition, int gpus,
+    const char *gpu_type, struct mlops_error *err);
+
 #endif

@@ -16,6 +16,7 @@
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
+#include "cluster_info.h"
 #include "clusters.h"
 #include "config.h"
 #include "gitinfo.h"
@@ -27,7 +28,6 @@
 #include "mlopsd.h"
 #include "sbatch.h"
 #include "slurm_cmd.h"
-#include "slurm_gpus.h"
 #include "slurm_parse.h"
 #include "executor.h"
 #include "store_sweeps.h"
@@ -232,109 +232,6 @@ launch_must(struct exec_session *s, const char *const *argv, const char *what,
 	return rc;
 }
 
-/*
- * Checks the request against what the cluster really has: the partition
- * exists (or takes the default), and the GPU type is on its nodes. Runs on
- * the worker.
- */
-static int
-launch_check_cluster(
-    struct launch *L, struct exec_session *s, struct mlops_error *err)
-{
-	char                        **pa = slurm_cmd_partitions(), **na = NULL;
-	struct exec_result            pr = { 0 }, nr = { 0 };
-	struct slurm_partitions       sp   = { 0 };
-	struct slurm_nodes            sn   = { 0 };
-	const struct slurm_partition *part = NULL;
-	bool type_found                    = L->gpus == 0 || !L->gpu_type;
-	int  rc;
-
-	if ((rc = launch_exec(s, (const char *const *) pa, &pr, err)) < 0) {
-		goto out;
-	}
-	if (pr.exit_status != 0) {
-		rc = slurm_parse_error(pr.stderr_buf, err);
-		goto out;
-	}
-	if ((rc = slurm_parse_partitions(&sp, pr.stdout_buf, err)) < 0) {
-		goto out;
-	}
-	for (size_t i = 0; i < sp.n && part == NULL; i++) {
-		if (L->partition ? strcmp(sp.v[i].name, L->partition) == 0
-		                 : sp.v[i].is_default) {
-			part = &sp.v[i];
-		}
-	}
-	if (part == NULL) {
-		rc = L->partition
-		    ? mlops_error_set_field(err, MLOPS_EINVAL, "partition",
-		        "partition: cluster %s has no partition '%s'",
-		        L->cc->name, L->partition)
-		    : mlops_error_set_field(err, MLOPS_EINVAL, "partition",
-		        "partition: cluster %s has no default partition; "
-		        "name one with --partition",
-		        L->cc->name);
-		goto out;
-	}
-	if (L->partition == NULL) {
-		L->partition = xstrdup(part->name);
-		if (L->cc->allowed_partitions.n > 0
-		    && !strlist_contains(
-		        &L->cc->allowed_partitions, L->partition)) {
-			rc = mlops_error_set_field(err, MLOPS_EINVAL,
-			    "partition",
-			    "partition: the default partition '%s' of %s is "
-			    "not in allowed_partitions; name one with "
-			    "--partition",
-			    L->partition, L->cc->name);
-			goto out;
-		}
-	}
-	if (L->gpus > 0) {
-		char **types = NULL;
-		size_t nt;
-
-		na = slurm_cmd_nodes();
-		if ((rc = launch_exec(s, (const char *const *) na, &nr, err))
-		    < 0) {
-			goto out;
-		}
-		if (nr.exit_status != 0) {
-			rc = slurm_parse_error(nr.stderr_buf, err);
-			goto out;
-		}
-		if ((rc = slurm_parse_nodes(&sn, nr.stdout_buf, err)) < 0) {
-			goto out;
-		}
-		nt = slurm_gpus_types(&types, &sn, L->partition);
-		for (size_t k = 0; k < nt && !type_found; k++) {
-			type_found = strcmp(types[k], L->gpu_type) == 0;
-		}
-		slurm_gpus_types_free(types, nt);
-		if (nt == 0) {
-			rc = mlops_error_set_field(err, MLOPS_EINVAL, "gpus",
-			    "gpus: partition '%s' of %s has no GPUs",
-			    L->partition, L->cc->name);
-			goto out;
-		}
-		if (!type_found) {
-			rc = mlops_error_set_field(err, MLOPS_EINVAL,
-			    "gpu_type",
-			    "gpu_type: partition '%s' of %s has no '%s' GPUs",
-			    L->partition, L->cc->name, L->gpu_type);
-			goto out;
-		}
-	}
-out:
-	slurm_nodes_fini(&sn);
-	slurm_partitions_fini(&sp);
-	exec_result_fini(&pr);
-	exec_result_fini(&nr);
-	slurm_argv_free(pa);
-	slurm_argv_free(na);
-	return rc;
-}
-
 /* Step 1 on the worker: cluster checks only (before anything is stored). */
 static int
 launch_remote_check(struct exec_session *s, void *arg, struct mlops_error *err)
@@ -349,7 +246,10 @@ launch_remote_check(struct exec_session *s, void *arg, struct mlops_error *err)
 	    < 0) {
 		return rc;
 	}
-	if ((rc = launch_check_cluster(L, s, err)) < 0 || L->sw == NULL) {
+	if ((rc = cluster_info_check_request(
+	         s, L->cc, &L->partition, L->gpus, L->gpu_type, err))
+	        < 0
+	    || L->sw == NULL) {
 		return rc;
 	}
 	return launch_sweep_check_limit(

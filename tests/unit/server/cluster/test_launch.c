@@ -139,6 +139,24 @@ start(struct ctx *c)
 	return r;
 }
 
+/* Launches `req` and waits for the outcome. */
+static struct outcome *
+launch_req(struct ctx *c, const struct launch_request *req)
+{
+	struct mlops_error err = { 0 };
+	struct outcome    *o   = &c->out;
+
+	if (launch_start(&c->fx.d, req, on_launch, o, &err) != 0) {
+		fail_msg("launch_start: %s", err.msg);
+	}
+	pthread_mutex_lock(&o->mtx);
+	while (!o->done) {
+		pthread_cond_wait(&o->cv, &o->mtx);
+	}
+	pthread_mutex_unlock(&o->mtx);
+	return o;
+}
+
 /* Launches a CPU job of "toy" on gamma and waits for the outcome; with
  * `sweep`, a sweep of lr=0.1,0.2 (a job array of two tasks). */
 static struct outcome *
@@ -154,18 +172,8 @@ launch_as(struct ctx *c, const char *partition, bool sweep)
 		    .n_overrides = sweep ? 1 : 0,
 		    .sweep       = sweep,
 	};
-	struct mlops_error err = { 0 };
-	struct outcome    *o   = &c->out;
 
-	if (launch_start(&c->fx.d, &req, on_launch, o, &err) != 0) {
-		fail_msg("launch_start: %s", err.msg);
-	}
-	pthread_mutex_lock(&o->mtx);
-	while (!o->done) {
-		pthread_cond_wait(&o->cv, &o->mtx);
-	}
-	pthread_mutex_unlock(&o->mtx);
-	return o;
+	return launch_req(c, &req);
 }
 
 static struct outcome *
@@ -253,6 +261,40 @@ test_launch_refused_before_recording(void **state)
 	assert_int_equal(count_jobs(c), 0);
 	assert_int_equal(replay_count(r, "@write"), 0);
 	assert_int_equal(replay_count(r, "sbatch"), 0);
+}
+
+/* A GPU request is checked against the nodes of the partition: a type it
+ * lacks is refused naming gpu_type, before anything is stored; one it has
+ * is submitted. */
+static void
+test_launch_gpu_types(void **state)
+{
+	struct ctx           *c   = *state;
+	struct replay        *r   = start(c);
+	struct launch_request req = {
+		.project  = "toy",
+		.cluster  = "gamma",
+		.gpus     = 1,
+		.gpu_type = "h100",
+	};
+	struct outcome *o;
+
+	replay_add_fixture(
+	    r, "scontrol", "show node", "24.11/nodes_idle.txt", -1);
+	replay_add(r, "sbatch", "--parsable", "1311\n", NULL, 0, 1);
+	o = launch_req(c, &req);
+	assert_int_equal(o->rc, MLOPS_EINVAL);
+	assert_string_equal(o->err.field, "gpu_type");
+	assert_non_null(strstr(o->err.msg, "no 'h100' GPUs"));
+	assert_int_equal(count_jobs(c), 0);
+	o->done      = false;
+	req.gpu_type = "a100";
+	o            = launch_req(c, &req);
+	if (o->rc != 0) {
+		fail_msg("launch: %s", o->err.msg);
+	}
+	assert_string_equal(o->job->slurm_job_id, "1311");
+	assert_int_equal(replay_count_with(r, "scontrol", "show node"), 2);
 }
 
 /* The upload fails (the session drops under it): sbatch never ran, so the
@@ -505,6 +547,8 @@ main(void)
 		    test_launch_submits, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_launch_refused_before_recording, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_launch_gpu_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_launch_upload_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -206,7 +206,7 @@ hydra_parse_quoted(struct hydra_lex *lx)
 		lx->pos++;
 	}
 	v      = hydra_val_new(HYDRA_V_QUOTED, lx->s + start, lx->pos - start);
-	v->str = hydra_sb_take(&sb);
+	v->str = strbuf_detach(&sb, NULL);
 	v->type = hydra_string_type(v->str);
 	return v;
 }
@@ -279,7 +279,7 @@ hydra_parse_prim(struct hydra_lex *lx, enum hydra_ctxk ctx, bool dict_key)
 	    && !escaped) {
 		sb.buf[--sb.len] = '\0';
 	}
-	v->str = hydra_sb_take(&sb);
+	v->str = strbuf_detach(&sb, NULL);
 	if (escaped || interp) {
 		v->type = hydra_string_type(v->str);
 	} else {
@@ -680,11 +680,4 @@ hydra_string_type(const char *s)
 		return HYDRA_TYPE_INTERPOLATION;
 	}
 	return HYDRA_TYPE_STRING;
-}
-
-char *
-hydra_sb_take(struct strbuf *sb)
-{
-	strbuf_append(sb, "", 0);
-	return strbuf_detach(sb, NULL);
 }

@@ -89,13 +89,6 @@ const struct hydra_group *hydra_repo_group(
 /** "a, b, c" of a group's options ("none" when empty). Caller frees. */
 char *hydra_group_options_text(const struct hydra_group *g);
 
-/**
- * strbuf_detach() that always returns a NUL-terminated string, also when
- * nothing was written (strbuf_detach() then returns an unterminated buffer).
- */
-struct strbuf;
-char *hydra_sb_take(struct strbuf *sb);
-
 /* ---- nodes ---- */
 
 struct hydra_node *hydra_node_new(enum hydra_node_kind kind, const char *key,

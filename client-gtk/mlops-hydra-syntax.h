@@ -43,7 +43,4 @@ int mlops_hydra_sweep_count(const char *const *ovr, size_t n, size_t *tasks,
  */
 char *mlops_hydra_join_words(const char *const *v, size_t n);
 
-/** A YAML 1.1 bool as OmegaConf reads it (true/yes/on, false/no/off). */
-bool mlops_hydra_parse_bool(const char *text, bool *out);
-
 #endif

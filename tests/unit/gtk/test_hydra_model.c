@@ -537,19 +537,6 @@ test_join_words(void **state)
 	free(s);
 }
 
-static void
-test_parse_bool(void **state)
-{
-	bool b = false;
-
-	(void) state;
-	assert_true(mlops_hydra_parse_bool("Yes", &b) && b);
-	assert_true(mlops_hydra_parse_bool("off", &b) && !b);
-	assert_true(mlops_hydra_parse_bool("TRUE", &b) && b);
-	assert_false(mlops_hydra_parse_bool("1", &b));
-	assert_false(mlops_hydra_parse_bool(NULL, &b));
-}
-
 int
 main(void)
 {
@@ -564,7 +551,6 @@ main(void)
 		cmocka_unit_test(test_sweep_mode),
 		cmocka_unit_test(test_error_field),
 		cmocka_unit_test(test_join_words),
-		cmocka_unit_test(test_parse_bool),
 	};
 	return cmocka_run_group_tests_name("hydra_model", tests, NULL, NULL);
 }

@@ -2,8 +2,8 @@
  * Hydra's override grammar (OverrideParser.g4 of Hydra 1.3): key=value,
  * +key=value, ++key=value, ~key[=value], group@pkg=option; values are
  * primitives typed as Hydra's lexer types them, quoted strings, [lists],
- * {dicts}, functions and top-level comma sweeps. Shared by validation and
- * sweeps. Pure.
+ * {dicts}, functions and top-level comma sweeps; and how a value is
+ * typed. Shared by the sweep expander and the daemon's validation. Pure.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mlops/hydra_syntax.h>
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
-#include "hydra.h"
-#include "hydra_impl.h"
+#include "hydra_syntax_impl.h"
 
 #define HYDRA_MAX_VAL_DEPTH 32
 
@@ -669,7 +669,6 @@ out:
 	return rc;
 }
 
-/* The type of a string value: ??? and ${...} are special to OmegaConf. */
 enum hydra_type
 hydra_string_type(const char *s)
 {
@@ -680,4 +679,23 @@ hydra_string_type(const char *s)
 		return HYDRA_TYPE_INTERPOLATION;
 	}
 	return HYDRA_TYPE_STRING;
+}
+
+bool
+hydra_parse_bool(const char *text, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on" };
+	static const char *const no[]  = { "false", "no", "off" };
+
+	for (size_t i = 0; text != NULL && i < 3; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
 }

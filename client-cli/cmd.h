@@ -258,6 +258,13 @@ struct strbuf;
  */
 struct json_object *job_fmt_json(const Mlops__Job *j, bool with_script);
 /**
+ * The name of the state a message carries (the wire enum `w`, or the
+ * deprecated name `name` beside it from a daemon before protocol 1.4):
+ * job_state_name()'s, or `name` itself for a state newer than this client
+ * ("" when there is none). Borrowed; never NULL.
+ */
+const char *job_fmt_state_name(Mlops__JobState w, const char *name);
+/**
  * The state, with the reason in parentheses: for a PENDING job, or for any
  * state when `any_reason` ("PENDING (Resources)"). Returns buf.
  */

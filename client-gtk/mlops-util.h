@@ -9,13 +9,21 @@
 
 #include <mlops/error.h>
 
+#include "mlops.pb-c.h"
+
 G_BEGIN_DECLS
 
 /** A label styled as a state badge (pill); set it with badge_set(). */
 GtkWidget *mlops_util_badge_new(void);
-/** Shows `state` on a badge: its words and its colour class. */
-void mlops_util_badge_set(GtkWidget *badge, const char *state);
-/** The state shown on a badge (the daemon's name), or "". Borrowed. */
+/**
+ * Shows the state of job `j` on a badge: its words and its colour class.
+ * NULL: no job yet ("Unknown").
+ */
+void mlops_util_badge_set(GtkWidget *badge, const Mlops__Job *j);
+/**
+ * The name of the state shown on a badge (job_state_name()'s, or the
+ * daemon's for a state this app does not know), or "". Borrowed.
+ */
 const char *mlops_util_badge_get_state(GtkWidget *badge);
 
 /** Removes every child of a GtkBox, GtkListBox or GtkFlowBox. */

@@ -284,7 +284,11 @@ bool job_fmt_terminal(const Mlops__Job *j);
  * end (FAILED, CANCELLED, TIMEOUT, LOST, SUBMIT_FAILED...).
  */
 int job_fmt_exit_status(const Mlops__Job *j);
-/** Appends the overrides space-separated, quoted for a shell as needed. */
+/**
+ * Appends the overrides as the words after `mlops launch P --` on a shell
+ * command line (shquote_args()): space-separated, each quoted as needed,
+ * so that a shell reads every one back unchanged.
+ */
 void job_fmt_overrides(struct strbuf *out, const Mlops__Job *j);
 /** The same for any `n` strings (the resolved overrides). */
 void job_fmt_argv(struct strbuf *out, char *const *v, size_t n);

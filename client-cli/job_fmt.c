@@ -1,13 +1,15 @@
 /*
  * How a job is shown, shared by launch, jobs, job show, cancel and watch:
  * its JSON object (PRODUCT.md's field names), its state and GPU labels,
- * and what its end means as an exit status. States and their names are
- * common's (<mlops/job_state.h>). Pure; the CLI's only thread.
+ * what its end means as an exit status, and its overrides as shell words.
+ * States and their names are common's (<mlops/job_state.h>), and so is the
+ * shell quoting (<mlops/shquote.h>). Pure; the CLI's only thread.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <mlops/job_state.h>
+#include <mlops/shquote.h>
 #include <mlops/types.h>
 
 #include "cmd.h"
@@ -179,17 +181,6 @@ job_fmt_exit_status(const Mlops__Job *j)
 	                                                    : CLI_EXIT_ERROR;
 }
 
-/* True when `s` needs no quoting to be pasted into a shell. */
-static bool
-job_fmt_shell_safe(const char *s)
-{
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                         "0123456789_.,:/=+@%^-";
-
-	return *s != '\0' && strspn(s, ok) == strlen(s);
-}
-
 void
 job_fmt_overrides(struct strbuf *out, const Mlops__Job *j)
 {
@@ -199,24 +190,6 @@ job_fmt_overrides(struct strbuf *out, const Mlops__Job *j)
 void
 job_fmt_argv(struct strbuf *out, char *const *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *o = v[i];
-
-		if (i > 0) {
-			strbuf_putc(out, ' ');
-		}
-		if (job_fmt_shell_safe(o)) {
-			strbuf_puts(out, o);
-			continue;
-		}
-		strbuf_putc(out, '\'');
-		for (; *o != '\0'; o++) {
-			if (*o == '\'') {
-				strbuf_puts(out, "'\\''");
-			} else {
-				strbuf_putc(out, *o);
-			}
-		}
-		strbuf_putc(out, '\'');
-	}
+	/* they follow `mlops launch P --` on a command line */
+	shquote_args(out, (const char *const *) v, n);
 }

@@ -12,6 +12,7 @@
 #include <mlops/job_state.h>
 #include <mlops/logfmt.h>
 
+#include "mlops-hydra-syntax.h"
 #include "mlops-log-source.h"
 #include "mlops-model.h"
 #include "mlops-job-page.h"
@@ -209,8 +210,9 @@ job_render(MlopsJobPage *self)
 	job_set(self, F_COMMIT, buf);
 	job_set(self, F_CONFIG, j->config_name);
 	{
-		g_autofree char *o
-		    = mlops_util_join(j->overrides, j->n_overrides, " ");
+		/* as `mlops job show` prints them: shell words */
+		g_autofree char *o = mlops_hydra_join_words(
+		    (const char *const *) j->overrides, j->n_overrides);
 
 		job_set(self, F_OVERRIDES, o);
 	}

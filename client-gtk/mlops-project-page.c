@@ -6,6 +6,7 @@
  */
 #include <time.h>
 
+#include "mlops-hydra-syntax.h"
 #include "mlops-model.h"
 #include "mlops-project-page.h"
 #include "mlops-util.h"
@@ -133,8 +134,9 @@ project_show_data(MlopsProjectPage *self, const Mlops__Project *p)
 	project_grid_add(self->config_grid, r++, "Code sync", c->code_sync);
 	project_grid_add(
 	    self->config_grid, r++, "Hydra config", c->hydra_config_dir);
-	ovr = mlops_util_join(
-	    c->default_overrides, c->n_default_overrides, " ");
+	ovr = mlops_hydra_join_words(
+	    (const char *const *) c->default_overrides,
+	    c->n_default_overrides);
 	project_grid_add(self->config_grid, r++, "Default overrides", ovr);
 	{
 		GString *s = g_string_new("");

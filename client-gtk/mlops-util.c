@@ -99,17 +99,6 @@ mlops_util_error_text(const char *doing, const struct mlops_error *err)
 	return g_strdup(buf);
 }
 
-char *
-mlops_util_join(char *const *v, size_t n, const char *sep)
-{
-	GString *s = g_string_new("");
-
-	for (size_t i = 0; i < n; i++) {
-		g_string_append_printf(s, "%s%s", i > 0 ? sep : "", v[i]);
-	}
-	return g_string_free(s, FALSE);
-}
-
 GtkWidget *
 mlops_util_mono_view(void)
 {

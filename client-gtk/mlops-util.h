@@ -39,12 +39,6 @@ GtkWidget *mlops_util_field_row(
 /** The toast text for a failed operation. Caller frees. */
 char *mlops_util_error_text(const char *doing, const struct mlops_error *err);
 
-/**
- * Joins a protobuf-c repeated string field (`n` strings, no NULL end)
- * with `sep`. Caller frees.
- */
-char *mlops_util_join(char *const *v, size_t n, const char *sep);
-
 /** A monospace, read-only text view. */
 GtkWidget *mlops_util_mono_view(void);
 

@@ -2,7 +2,8 @@
  * job_fmt: a job's state as the CLI shows it (--json "state" stays the
  * name scripts know, from the wire enum or, from a daemon before protocol
  * 1.4, from the name), which states are ended, the exit status of an
- * ended job.
+ * ended job, and overrides as shell words (common's quoting) that sh and
+ * bash read back unchanged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,14 +11,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include <mlops/job_state.h>
+#include <mlops/strbuf.h>
 #include <mlops/types.h>
+#include <mlops/xmalloc.h>
 
 #include "cmd.h"
 #include "output.h"
+#include "testutil.h"
 
 /* The JSON of `j`'s member `key` as a string ("" for null). */
 static char *
@@ -125,6 +130,83 @@ test_exit_status(void **state)
 	assert_int_equal(job_fmt_exit_status(&j), CLI_EXIT_OK);
 }
 
+/* `job show` prints overrides as the words after `mlops launch P --`. */
+static void
+test_overrides_golden(void **state)
+{
+	char         *v[] = { "model=large", "trainer.devices=1",
+		        "+run.note=two words", "optimizer=sgd", "x=$HOME", "" };
+	struct strbuf sb  = STRBUF_INIT;
+
+	(void) state;
+	job_fmt_argv(&sb, v, sizeof(v) / sizeof(v[0]));
+	assert_string_equal(strbuf_str(&sb),
+	    "model=large trainer.devices=1 '+run.note=two words' "
+	    "optimizer=sgd 'x=$HOME' ''");
+	strbuf_fini(&sb);
+}
+
+/*
+ * Pasted after a command name, the overrides reach it unchanged in sh and
+ * bash, and nothing in them runs: $(...), backticks, ;, |, newlines and
+ * quotes included.
+ */
+static void
+test_overrides_shell(void **state)
+{
+	char         *dir   = testutil_mkdtemp("job-fmt");
+	char         *pwned = xasprintf("%s/pwned", dir);
+	char         *w[16];
+	size_t        n        = 0;
+	const char   *shells[] = { "sh", "bash" };
+	Mlops__Job    j        = MLOPS__JOB__INIT;
+	struct strbuf sb       = STRBUF_INIT;
+
+	(void) state;
+	w[n++]        = xasprintf("a=$(touch${IFS}%s)", pwned);
+	w[n++]        = xasprintf("b=`touch %s`", pwned);
+	w[n++]        = xasprintf("c=1;touch${IFS}%s", pwned);
+	w[n++]        = xasprintf("d=1|touch${IFS}%s", pwned);
+	w[n++]        = xstrdup("e=line one\nline two");
+	w[n++]        = xstrdup("f=it's \"quoted\" \\ here");
+	w[n++]        = xstrdup("g=$HOME^x");
+	w[n++]        = xstrdup("lr=0.1,0.01");
+	w[n++]        = xstrdup("=ls");
+	w[n++]        = xstrdup("x==ls");
+	w[n++]        = xstrdup("");
+	j.overrides   = w;
+	j.n_overrides = n;
+	job_fmt_overrides(&sb, &j);
+	for (size_t s = 0; s < 2; s++) {
+		size_t len, off = 0;
+		char  *got
+		    = testutil_sh_words(shells[s], strbuf_str(&sb), &len);
+
+		assert_non_null(got);
+		for (size_t i = 0; i < n; i++) {
+			size_t wl = strlen(w[i]);
+
+			if (off + wl + 1 > len
+			    || memcmp(got + off, w[i], wl) != 0
+			    || got[off + wl] != '\0') {
+				fail_msg("%s changed override %zu (%s) of: %s",
+				    shells[s], i, w[i], strbuf_str(&sb));
+			}
+			off += wl + 1;
+		}
+		assert_int_equal(off, len);
+		free(got);
+	}
+	assert_int_not_equal(access(pwned, F_OK), 0);
+	for (size_t i = 0; i < n; i++) {
+		free(w[i]);
+	}
+	strbuf_fini(&sb);
+	testutil_rmtree(dir);
+	free(dir);
+	free(pwned);
+}
+
 int
 main(void)
 {
@@ -133,6 +215,8 @@ main(void)
 		cmocka_unit_test(test_old_and_new_daemons),
 		cmocka_unit_test(test_reason),
 		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_overrides_golden),
+		cmocka_unit_test(test_overrides_shell),
 	};
 	return cmocka_run_group_tests_name("job_fmt", tests, NULL, NULL);
 }

@@ -258,6 +258,13 @@ struct strbuf;
  */
 struct json_object *job_fmt_json(const Mlops__Job *j, bool with_script);
 /**
+ * The name of the state a message carries (the wire enum `w`, or the
+ * deprecated name `name` beside it from a daemon before protocol 1.4):
+ * job_state_name()'s, or `name` itself for a state newer than this client
+ * ("" when there is none). Borrowed; never NULL.
+ */
+const char *job_fmt_state_name(Mlops__JobState w, const char *name);
+/**
  * The state, with the reason in parentheses: for a PENDING job, or for any
  * state when `any_reason` ("PENDING (Resources)"). Returns buf.
  */
@@ -277,7 +284,11 @@ bool job_fmt_terminal(const Mlops__Job *j);
  * end (FAILED, CANCELLED, TIMEOUT, LOST, SUBMIT_FAILED...).
  */
 int job_fmt_exit_status(const Mlops__Job *j);
-/** Appends the overrides space-separated, quoted for a shell as needed. */
+/**
+ * Appends the overrides as the words after `mlops launch P --` on a shell
+ * command line (shquote_args()): space-separated, each quoted as needed,
+ * so that a shell reads every one back unchanged.
+ */
 void job_fmt_overrides(struct strbuf *out, const Mlops__Job *j);
 /** The same for any `n` strings (the resolved overrides). */
 void job_fmt_argv(struct strbuf *out, char *const *v, size_t n);

@@ -116,7 +116,8 @@ job_kv(struct output_kv *kv, const Mlops__Job *j)
 	output_kv_add(kv, 0, "partition", j->partition);
 	output_kv_add(kv, 0, "slurm_job_id", j->slurm_job_id);
 	job_kv_count(kv, "array_task_id", j->array_task_id);
-	output_kv_add(kv, 0, "state", j->state);
+	output_kv_add(
+	    kv, 0, "state", job_fmt_state_name(j->job_state, j->state));
 	output_kv_add(kv, 0, "reason", j->reason);
 	job_kv_count(kv, "exit_code", j->exit_code);
 	output_kv_add(kv, 0, "description", j->description);

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "cmd.h"
 #include "cmd_sweep.h"
 #include "output.h"
@@ -161,7 +164,7 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 	Mlops__Response        *resp = NULL;
 	const Mlops__JobsReply *r;
 	int64_t                 n;
-	int                     c, rc;
+	int                     c, rc, st;
 
 	while ((c = cli_getopt(cli, argc, argv, ":h", opts)) != -1) {
 		switch (c) {
@@ -172,7 +175,13 @@ cmd_jobs(struct cli *cli, int argc, char **argv)
 			body.cluster = optarg;
 			break;
 		case JOBS_OPT_STATE:
-			body.state = optarg;
+			/* a state by its enum; the name too for daemons
+			 * before 1.4, and "active"/"terminal" as they are */
+			st             = job_state_parse(optarg);
+			body.job_state = st >= 0
+			    ? mlops_job_state_to_wire((enum job_state) st)
+			    : MLOPS__JOB_STATE__JOB_STATE_UNSPECIFIED;
+			body.state     = optarg;
 			break;
 		case JOBS_OPT_SEARCH:
 			body.search = optarg;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <mlops/job_state.h>
+#include <mlops/types.h>
 #include <mlops/xmalloc.h>
 
 #include "cmd.h"
@@ -81,6 +83,7 @@ wait_update(struct wait *w, const Mlops__Job *j)
 {
 	Mlops__Job *c;
 	char       *line;
+	bool        submitting;
 
 	if (j->id != w->id) {
 		return;
@@ -88,10 +91,11 @@ wait_update(struct wait *w, const Mlops__Job *j)
 	if (w->job != NULL && job_fmt_terminal(w->job)) {
 		return;
 	}
-	if (strcmp(j->state, "SUBMITTING") == 0 && w->seen_past_submitting) {
+	submitting = mlops_job_state_of(j) == JOB_STATE_SUBMITTING;
+	if (submitting && w->seen_past_submitting) {
 		return;
 	}
-	if (strcmp(j->state, "SUBMITTING") != 0) {
+	if (!submitting) {
 		w->seen_past_submitting = true;
 	}
 	if ((c = wait_copy(j)) == NULL) {
@@ -216,7 +220,8 @@ cmd_launch_wait(struct cli *cli, struct mlops_sub *sub, const Mlops__Job *job)
 		fprintf(stderr,
 		    "mlops: job %" PRId64 ": still %s; stopped waiting (the "
 		    "job goes on: 'mlops cancel %" PRId64 "' stops it)\n",
-		    w.id, w.job->state, w.id);
+		    w.id, job_fmt_state_name(w.job->job_state, w.job->state),
+		    w.id);
 		rc = 128 + wait_signal;
 	} else {
 		rc = job_fmt_exit_status(w.job);

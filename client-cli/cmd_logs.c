@@ -88,10 +88,11 @@ struct logs {
 	int64_t       pend_offset;
 	bool          said_missing, said_retry;
 	bool          ended; /* the output is complete */
-	/* The job as the last reply saw it. */
-	char *state;
-	bool  terminal;
-	int   exit_code;
+	/* The job as the last reply saw it; `state` is its state's name. */
+	Mlops__JobState job_state;
+	char           *state;
+	bool            terminal;
+	int             exit_code;
 };
 
 static const char *
@@ -131,7 +132,8 @@ static void
 logs_note_job(struct logs *l, const Mlops__LogsReply *r)
 {
 	free(l->state);
-	l->state     = xstrdup(r->state);
+	l->job_state = r->job_state;
+	l->state     = xstrdup(job_fmt_state_name(r->job_state, r->state));
 	l->terminal  = r->terminal;
 	l->exit_code = r->exit_code;
 }
@@ -142,6 +144,7 @@ logs_job_status(const struct logs *l)
 {
 	Mlops__Job j = MLOPS__JOB__INIT;
 
+	j.job_state = l->job_state;
 	j.state     = l->state != NULL ? l->state : "";
 	j.terminal  = l->terminal;
 	j.exit_code = l->exit_code;

@@ -76,7 +76,9 @@ watch_json(const Mlops__Event *ev)
 		    ev->job->job != NULL ? job_fmt_json(ev->job->job, false)
 		                         : NULL);
 		json_object_object_add(o, "previous_state",
-		    output_json_str(ev->job->previous_state));
+		    output_json_str(
+		        job_fmt_state_name(ev->job->previous_job_state,
+		            ev->job->previous_state)));
 		break;
 	case MLOPS__EVENT__BODY_PROJECT:
 		p = json_object_new_object();
@@ -111,6 +113,7 @@ watch_job_text(const char *t, const Mlops__JobEvent *je)
 	const Mlops__Job *j = je->job;
 	char              state[320];
 	char              was[96] = "";
+	const char       *before, *now;
 
 	if (j == NULL) {
 		return output_printf("%s job (no job)\n", t);
@@ -122,9 +125,11 @@ watch_job_text(const char *t, const Mlops__JobEvent *je)
 		snprintf(state + n, sizeof(state) - n, " exit code %d",
 		    j->exit_code);
 	}
-	if (je->previous_state[0] != '\0'
-	    && strcmp(je->previous_state, j->state) != 0) {
-		snprintf(was, sizeof(was), " (was %s)", je->previous_state);
+	before
+	    = job_fmt_state_name(je->previous_job_state, je->previous_state);
+	now = job_fmt_state_name(j->job_state, j->state);
+	if (before[0] != '\0' && strcmp(before, now) != 0) {
+		snprintf(was, sizeof(was), " (was %s)", before);
 	}
 	return output_printf("%s job %" PRId64 " %s %s%s\n", t, j->id,
 	    j->project[0] != '\0' ? j->project : "-", state, was);

@@ -1,18 +1,30 @@
 /*
  * How a job is shown, shared by launch, jobs, job show, cancel and watch:
  * its JSON object (PRODUCT.md's field names), its state and GPU labels,
- * and what its end means as an exit status. Pure; the CLI's only thread.
+ * what its end means as an exit status, and its overrides as shell words.
+ * States and their names are common's (<mlops/job_state.h>), and so is the
+ * shell quoting (<mlops/shquote.h>). Pure; the CLI's only thread.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <mlops/job_state.h>
+#include <mlops/shquote.h>
+#include <mlops/types.h>
+
 #include "cmd.h"
 #include "output.h"
 
-/* Slurm's own terminal states plus ours (LOST, SUBMIT_FAILED). */
-static const char *const job_fmt_terminal_states[] = { "COMPLETED", "FAILED",
-	"CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL",
-	"DEADLINE", "PREEMPTED", "LOST", "SUBMIT_FAILED" };
+const char *
+job_fmt_state_name(Mlops__JobState w, const char *name)
+{
+	int st = mlops_job_state_from_wire(w, name);
+
+	if (st >= 0) {
+		return job_state_name((enum job_state) st);
+	}
+	return name != NULL ? name : ""; /* a state newer than this client */
+}
 
 json_object *
 job_fmt_json(const Mlops__Job *j, bool with_script)
@@ -27,7 +39,8 @@ job_fmt_json(const Mlops__Job *j, bool with_script)
 	    o, "slurm_job_id", output_json_str(j->slurm_job_id));
 	json_object_object_add(
 	    o, "array_task_id", output_json_count(j->array_task_id));
-	json_object_object_add(o, "state", output_json_str(j->state));
+	json_object_object_add(o, "state",
+	    output_json_str(job_fmt_state_name(j->job_state, j->state)));
 	json_object_object_add(o, "reason", output_json_str(j->reason));
 	json_object_object_add(
 	    o, "exit_code", output_json_count(j->exit_code));
@@ -94,11 +107,12 @@ job_fmt_reason(const Mlops__Job *j)
 char *
 job_fmt_state(char *buf, size_t len, const Mlops__Job *j, bool any_reason)
 {
-	const char *state  = j->state[0] != '\0' ? j->state : "UNKNOWN";
+	const char *name   = job_fmt_state_name(j->job_state, j->state);
+	const char *state  = name[0] != '\0' ? name : "UNKNOWN";
 	const char *reason = job_fmt_reason(j);
 
 	if (reason != NULL
-	    && (any_reason || strcmp(j->state, "PENDING") == 0)) {
+	    && (any_reason || mlops_job_state_of(j) == JOB_STATE_PENDING)) {
 		snprintf(buf, len, "%s (%s)", state, reason);
 	} else {
 		snprintf(buf, len, "%s", state);
@@ -152,18 +166,9 @@ job_fmt_elapsed(const Mlops__Job *j, int64_t now)
 bool
 job_fmt_terminal(const Mlops__Job *j)
 {
-	size_t n = sizeof(job_fmt_terminal_states)
-	    / sizeof(job_fmt_terminal_states[0]);
+	int st = mlops_job_state_of(j);
 
-	if (j->terminal) {
-		return true;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(j->state, job_fmt_terminal_states[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
+	return j->terminal || (st >= 0 && job_state_terminal(st));
 }
 
 int
@@ -172,19 +177,8 @@ job_fmt_exit_status(const Mlops__Job *j)
 	if (j->exit_code > 0) {
 		return j->exit_code <= 255 ? j->exit_code : CLI_EXIT_ERROR;
 	}
-	return strcmp(j->state, "COMPLETED") == 0 ? CLI_EXIT_OK
-	                                          : CLI_EXIT_ERROR;
-}
-
-/* True when `s` needs no quoting to be pasted into a shell. */
-static bool
-job_fmt_shell_safe(const char *s)
-{
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                         "0123456789_.,:/=+@%^-";
-
-	return *s != '\0' && strspn(s, ok) == strlen(s);
+	return mlops_job_state_of(j) == JOB_STATE_COMPLETED ? CLI_EXIT_OK
+	                                                    : CLI_EXIT_ERROR;
 }
 
 void
@@ -196,24 +190,6 @@ job_fmt_overrides(struct strbuf *out, const Mlops__Job *j)
 void
 job_fmt_argv(struct strbuf *out, char *const *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *o = v[i];
-
-		if (i > 0) {
-			strbuf_putc(out, ' ');
-		}
-		if (job_fmt_shell_safe(o)) {
-			strbuf_puts(out, o);
-			continue;
-		}
-		strbuf_putc(out, '\'');
-		for (; *o != '\0'; o++) {
-			if (*o == '\'') {
-				strbuf_puts(out, "'\\''");
-			} else {
-				strbuf_putc(out, *o);
-			}
-		}
-		strbuf_putc(out, '\'');
-	}
+	/* they follow `mlops launch P --` on a command line */
+	shquote_args(out, (const char *const *) v, n);
 }

@@ -4,7 +4,9 @@
  * $XDG_CONFIG_HOME/mlops/gtk.ini), the app actions and keyboard
  * accelerators, and job-end notifications. Main thread.
  */
+#include <mlops/job_state.h>
 #include <mlops/paths.h>
+#include <mlops/types.h>
 
 #include "mlops-application.h"
 #include "mlops-model.h"
@@ -164,14 +166,15 @@ mlops_application_notify_job_end(MlopsApplication *self, const Mlops__Job *j)
 		}
 	}
 	title = g_strdup_printf("Job %" G_GINT64_FORMAT " %s", j->id,
-	    g_ascii_strdown(mlops_model_state_label(j->state), -1));
+	    g_ascii_strdown(
+	        mlops_model_state_label(mlops_job_state_of(j), j->state), -1));
 	body  = g_strdup_printf("%s%s%s on %s", j->project,
             j->description[0] ? " — " : "", j->description, j->cluster);
 	n     = g_notification_new(title);
 	g_notification_set_body(n, body);
 	g_notification_set_default_action_and_target(
 	    n, "app.show-job", "x", (gint64) j->id);
-	if (g_strcmp0(j->state, "COMPLETED") != 0) {
+	if (mlops_job_state_of(j) != JOB_STATE_COMPLETED) {
 		g_notification_set_priority(n, G_NOTIFICATION_PRIORITY_HIGH);
 	}
 	nid = g_strdup_printf("job-%" G_GINT64_FORMAT, j->id);

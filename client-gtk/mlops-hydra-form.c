@@ -6,6 +6,8 @@
  * decided by a changed group, the daemon's error) and "changed" is
  * emitted. Main thread.
  */
+#include <mlops/hydra_syntax.h>
+
 #include "mlops-hydra-form.h"
 #include "mlops-hydra-model.h"
 #include "mlops-hydra-syntax.h"
@@ -192,7 +194,7 @@ hf_set(struct hf_field *hf, const char *value)
 		gtk_spin_button_set_value(
 		    GTK_SPIN_BUTTON(hf->input), g_ascii_strtod(value, NULL));
 	} else if (GTK_IS_SWITCH(hf->input)) {
-		if (!mlops_hydra_parse_bool(value, &b)) {
+		if (!hydra_parse_bool(value, &b)) {
 			return FALSE;
 		}
 		gtk_switch_set_active(GTK_SWITCH(hf->input), b);
@@ -223,7 +225,7 @@ hf_on_reset(GtkButton *b, struct hf_field *hf)
 	if (!hf->form->sweep) {
 		hf_set(hf, f->initial);
 	} else if (f->kind == MLOPS_HYDRA_BOOL
-	    && mlops_hydra_parse_bool(f->initial, &v)) {
+	    && hydra_parse_bool(f->initial, &v)) {
 		hf_set(hf, v ? "true" : "false");
 	} else {
 		hf_set(hf, f->initial);
@@ -303,7 +305,7 @@ hf_value_row(struct hf_field *hf, const struct mlops_hydra_field *f)
 	} else if (f->kind == MLOPS_HYDRA_BOOL) {
 		row       = adw_action_row_new();
 		hf->input = gtk_switch_new();
-		mlops_hydra_parse_bool(f->initial, &b);
+		hydra_parse_bool(f->initial, &b);
 		gtk_switch_set_active(GTK_SWITCH(hf->input), b);
 		g_signal_connect(
 		    hf->input, "notify::active", G_CALLBACK(hf_on_switch), hf);
@@ -405,8 +407,7 @@ hf_sweep_start(MlopsHydraForm *self, size_t i)
 	    = mlops_hydra_model_field(self->model, i);
 	bool b;
 
-	if (f->kind == MLOPS_HYDRA_BOOL
-	    && mlops_hydra_parse_bool(f->value, &b)) {
+	if (f->kind == MLOPS_HYDRA_BOOL && hydra_parse_bool(f->value, &b)) {
 		return g_strdup(b ? "true" : "false");
 	}
 	return g_strdup(f->value);

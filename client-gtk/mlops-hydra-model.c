@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mlops/hydra_syntax.h>
 #include <mlops/xmalloc.h>
 
 #include "mlops-hydra-model.h"
@@ -80,9 +81,8 @@ hm_field_init_value(struct mlops_hydra_field *f, const Mlops__HydraValue *v)
 	} else if (strcmp(v->type, "bool") == 0) {
 		bool b;
 
-		f->kind = mlops_hydra_parse_bool(v->value, &b)
-		    ? MLOPS_HYDRA_BOOL
-		    : MLOPS_HYDRA_TEXT;
+		f->kind = hydra_parse_bool(v->value, &b) ? MLOPS_HYDRA_BOOL
+		                                         : MLOPS_HYDRA_TEXT;
 	} else if (strcmp(v->type, "float") == 0) {
 		f->kind = MLOPS_HYDRA_FLOAT;
 	} else if (strcmp(v->type, "string") == 0) {
@@ -234,8 +234,8 @@ hm_text_equal(const struct mlops_hydra_field *f, const char *a, const char *b)
 	char *ta = hm_trim(a), *tb = hm_trim(b);
 	bool  ba, bb, eq;
 
-	if (f->kind == MLOPS_HYDRA_BOOL && mlops_hydra_parse_bool(ta, &ba)
-	    && mlops_hydra_parse_bool(tb, &bb)) {
+	if (f->kind == MLOPS_HYDRA_BOOL && hydra_parse_bool(ta, &ba)
+	    && hydra_parse_bool(tb, &bb)) {
 		eq = ba == bb;
 	} else if (f->kind == MLOPS_HYDRA_INT && hm_spin_int(ta)
 	    && hm_spin_int(tb)) {
@@ -318,8 +318,7 @@ mlops_hydra_model_override(const struct mlops_hydra_model *m, size_t i)
 	} else if (f->kind == MLOPS_HYDRA_GROUP && t[0] == '\0') {
 		free(t);
 		return f->add ? NULL : xasprintf("~%s", f->key);
-	} else if (f->kind == MLOPS_HYDRA_BOOL
-	    && mlops_hydra_parse_bool(t, &b)) {
+	} else if (f->kind == MLOPS_HYDRA_BOOL && hydra_parse_bool(t, &b)) {
 		v = xstrdup(b ? "true" : "false");
 	} else if (f->kind == MLOPS_HYDRA_INT && hm_spin_int(t)) {
 		v = xstrdup(t);

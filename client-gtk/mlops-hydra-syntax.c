@@ -1,19 +1,20 @@
 /*
  * Hydra's override syntax as the Launch form needs it (see
  * mlops-hydra-syntax.h): quoting a value so that Hydra reads it back
- * unchanged, and counting the tasks of a multirun sweep with the daemon's
- * own expander (hydra_sweep_count() of the mlops_hydra_syntax library, no
- * YAML in it). Pure.
+ * unchanged (Hydra's lexer rules, not a shell's), counting the tasks of a
+ * multirun sweep with the daemon's own expander (hydra_sweep_count() of
+ * common/'s mlops_hydra_syntax, no YAML in it), and overrides joined into
+ * shell words with common's shquote_args(). Pure.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include <mlops/hydra_syntax.h>
+#include <mlops/shquote.h>
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
-#include "hydra.h"
 #include "mlops-hydra-syntax.h"
 
 #define HM_MAX_ELEMS 4096 /* elements of one comma list or call */
@@ -321,48 +322,9 @@ mlops_hydra_join_words(const char *const *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_init(&sb);
-	for (size_t i = 0; i < n; i++) {
-		const char *w = v[i];
-
-		if (i > 0) {
-			strbuf_putc(&sb, ' ');
-		}
-		if (*w != '\0' && strpbrk(w, " \t\n\r'\"\\") == NULL) {
-			strbuf_puts(&sb, w);
-		} else if (strchr(w, '\'') == NULL) {
-			strbuf_printf(&sb, "'%s'", w);
-		} else {
-			strbuf_putc(&sb, '"');
-			for (const char *p = w; *p != '\0'; p++) {
-				if (strchr("\"\\$`", *p) != NULL) {
-					strbuf_putc(&sb, '\\');
-				}
-				strbuf_putc(&sb, *p);
-			}
-			strbuf_putc(&sb, '"');
-		}
-	}
+	/* the words after `mlops launch P --`: common's shell quoting */
+	shquote_args(&sb, v, n);
 	return strbuf_detach(&sb, NULL);
-}
-
-bool
-mlops_hydra_parse_bool(const char *text, bool *out)
-{
-	static const char *const yes[] = { "true", "yes", "on" };
-	static const char *const no[]  = { "false", "no", "off" };
-
-	for (size_t i = 0; text != NULL && i < 3; i++) {
-		if (strcasecmp(text, yes[i]) == 0) {
-			*out = true;
-			return true;
-		}
-		if (strcasecmp(text, no[i]) == 0) {
-			*out = false;
-			return true;
-		}
-	}
-	return false;
 }
 
 /* ---- sweeps ------------------------------------------------------------
@@ -375,7 +337,7 @@ mlops_hydra_sweep_count(
 	struct mlops_error err   = { 0 };
 	size_t             total = 0;
 
-	/* The daemon's own expander (libmlops_hydra_syntax), counting only. */
+	/* The daemon's own expander (mlops_hydra_syntax), counting only. */
 	if (hydra_sweep_count(&total, ovr, n, 0, &err) < 0) {
 		if (why != NULL && why_len > 0) {
 			snprintf(why, why_len, "%s", err.msg);

@@ -2,9 +2,9 @@
  * Hydra's override syntax for the Launch form: a value quoted so that
  * Hydra reads it back unchanged, the elements of a multirun value, the
  * number of tasks a sweep expands to (counted by the daemon's own
- * hydra_sweep_count(): comma lists, choice(), range()), and words joined
- * for display. Pure, no
- * GTK: unit-tested in tests/unit/gtk/test_hydra_model.c.
+ * hydra_sweep_count(): comma lists, choice(), range()), and overrides
+ * joined into shell words for display. Pure, no GTK: unit-tested in
+ * tests/unit/gtk/test_hydra_model.c.
  */
 #ifndef MLOPS_GTK_HYDRA_SYNTAX_H
 #define MLOPS_GTK_HYDRA_SYNTAX_H
@@ -38,12 +38,11 @@ int mlops_hydra_sweep_count(const char *const *ovr, size_t n, size_t *tasks,
     char *why, size_t why_len);
 
 /**
- * Words joined by spaces, each quoted so that mlops_model_split_overrides()
- * (and a shell) reads it back unchanged. Caller frees.
+ * Overrides joined as the words after `mlops launch P --` on a shell
+ * command line (common's shquote_args()): a shell, and
+ * mlops_model_split_overrides(), read every word back unchanged, $, ;, |,
+ * backticks, quotes and newlines included. Caller frees.
  */
 char *mlops_hydra_join_words(const char *const *v, size_t n);
-
-/** A YAML 1.1 bool as OmegaConf reads it (true/yes/on, false/no/off). */
-bool mlops_hydra_parse_bool(const char *text, bool *out);
 
 #endif

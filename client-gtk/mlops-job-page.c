@@ -9,8 +9,10 @@
 
 #include <string.h>
 
+#include <mlops/job_state.h>
 #include <mlops/logfmt.h>
 
+#include "mlops-hydra-syntax.h"
 #include "mlops-log-source.h"
 #include "mlops-model.h"
 #include "mlops-job-page.h"
@@ -162,7 +164,7 @@ job_render(MlopsJobPage *self)
 	gtk_label_set_text(self->title_label, t);
 	sub = g_strdup(j->description[0] ? j->description : "No description");
 	gtk_label_set_text(self->subtitle_label, sub);
-	mlops_util_badge_set(self->badge, j->state);
+	mlops_util_badge_set(self->badge, j);
 	if (j->reason[0] != '\0' && g_strcmp0(j->reason, "None") != 0) {
 		g_autofree char *r = g_strdup_printf("Reason: %s", j->reason);
 
@@ -196,7 +198,7 @@ job_render(MlopsJobPage *self)
 	    mlops_model_time(buf, sizeof(buf), j->started_at));
 	/* A live job's ended_at is Slurm's projected end, not an end. */
 	job_set(self, F_ENDED,
-	    j->terminal || mlops_model_state_terminal(j->state)
+	    mlops_model_job_ended(j)
 	        ? mlops_model_time(buf, sizeof(buf), j->ended_at)
 	        : "");
 	job_show_elapsed(self, j);
@@ -208,8 +210,9 @@ job_render(MlopsJobPage *self)
 	job_set(self, F_COMMIT, buf);
 	job_set(self, F_CONFIG, j->config_name);
 	{
-		g_autofree char *o
-		    = mlops_util_join(j->overrides, j->n_overrides, " ");
+		/* as `mlops job show` prints them: shell words */
+		g_autofree char *o = mlops_hydra_join_words(
+		    (const char *const *) j->overrides, j->n_overrides);
 
 		job_set(self, F_OVERRIDES, o);
 	}
@@ -225,7 +228,7 @@ job_render(MlopsJobPage *self)
 	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->script_view),
 	    j->sbatch_script[0] ? j->sbatch_script : "(loading…)", -1);
 	gtk_widget_set_visible(self->wandb_button, j->wandb_url[0] != '\0');
-	running = !j->terminal && !mlops_model_state_terminal(j->state);
+	running = !mlops_model_job_ended(j);
 	gtk_widget_set_visible(self->cancel_button, running);
 	gtk_widget_action_set_enabled(GTK_WIDGET(self), "job.cancel", running);
 	gtk_widget_action_set_enabled(
@@ -241,9 +244,10 @@ job_render(MlopsJobPage *self)
 static void
 job_row_changed(GObject *row, GParamSpec *pspec, MlopsJobPage *self)
 {
-	const Mlops__Job *j      = mlops_job_row_get_job(MLOPS_JOB_ROW(row));
-	const char       *before = mlops_util_badge_get_state(self->badge);
-	gboolean ended = j->terminal && !mlops_model_state_terminal(before);
+	const Mlops__Job *j = mlops_job_row_get_job(MLOPS_JOB_ROW(row));
+	int before = job_state_parse(mlops_util_badge_get_state(self->badge));
+	gboolean ended
+	    = j->terminal && !(before >= 0 && job_state_terminal(before));
 
 	(void) pspec;
 	job_render(self);
@@ -334,7 +338,7 @@ mlops_job_page_show(MlopsJobPage *self, gint64 id)
 		}
 		gtk_label_set_text(self->title_label, t);
 		gtk_label_set_text(self->subtitle_label, "Loading…");
-		mlops_util_badge_set(self->badge, "");
+		mlops_util_badge_set(self->badge, NULL);
 	}
 	gtk_text_buffer_set_text(
 	    gtk_text_view_get_buffer(self->log_view), "", 0);

@@ -2,6 +2,8 @@
  * MlopsJobRow: a GObject around an owned copy of one Job message, the item
  * type of the app's job lists. Main thread.
  */
+#include <mlops/types.h>
+
 #include "mlops-job-row.h"
 #include "mlops-model.h"
 
@@ -103,7 +105,7 @@ mlops_job_row_update(MlopsJobRow *self, const Mlops__Job *job)
 	if ((copy->expected_start == NULL || copy->expected_start[0] == '\0')
 	    && !copy->terminal && self->job->expected_start != NULL
 	    && self->job->expected_start[0] != '\0'
-	    && g_strcmp0(copy->state, self->job->state) == 0) {
+	    && mlops_job_state_of(copy) == mlops_job_state_of(self->job)) {
 		copy->expected_start = g_strdup(self->job->expected_start);
 	}
 	mlops__job__free_unpacked(self->job, NULL);

@@ -10,68 +10,52 @@
 #include <strings.h>
 #include <time.h>
 
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "mlops-model.h"
 
 /* ---- job states ------------------------------------------------------- */
 
-struct model_state {
-	const char      *name;
+/* How each of common's states looks; the states themselves, their names
+ * and which are terminal are <mlops/job_state.h>'s. */
+static const struct model_look {
 	const char      *label;
 	enum mlops_badge badge;
-	bool             terminal;
+} model_looks[JOB_STATE_COUNT] = {
+	[JOB_STATE_SUBMITTING]    = { "Submitting", MLOPS_BADGE_NEUTRAL },
+	[JOB_STATE_PENDING]       = { "Pending", MLOPS_BADGE_QUEUED },
+	[JOB_STATE_CONFIGURING]   = { "Configuring", MLOPS_BADGE_RUNNING },
+	[JOB_STATE_RUNNING]       = { "Running", MLOPS_BADGE_RUNNING },
+	[JOB_STATE_COMPLETING]    = { "Completing", MLOPS_BADGE_RUNNING },
+	[JOB_STATE_SUSPENDED]     = { "Suspended", MLOPS_BADGE_QUEUED },
+	[JOB_STATE_REQUEUED]      = { "Requeued", MLOPS_BADGE_QUEUED },
+	[JOB_STATE_PREEMPTED]     = { "Preempted", MLOPS_BADGE_ERROR },
+	[JOB_STATE_COMPLETED]     = { "Completed", MLOPS_BADGE_SUCCESS },
+	[JOB_STATE_FAILED]        = { "Failed", MLOPS_BADGE_ERROR },
+	[JOB_STATE_CANCELLED]     = { "Cancelled", MLOPS_BADGE_MUTED },
+	[JOB_STATE_TIMEOUT]       = { "Timed out", MLOPS_BADGE_ERROR },
+	[JOB_STATE_OUT_OF_MEMORY] = { "Out of memory", MLOPS_BADGE_ERROR },
+	[JOB_STATE_NODE_FAIL]     = { "Node failure", MLOPS_BADGE_ERROR },
+	[JOB_STATE_BOOT_FAIL]     = { "Boot failure", MLOPS_BADGE_ERROR },
+	[JOB_STATE_DEADLINE]      = { "Deadline", MLOPS_BADGE_ERROR },
+	[JOB_STATE_LOST]          = { "Lost", MLOPS_BADGE_MUTED },
+	[JOB_STATE_SUBMIT_FAILED] = { "Submit failed", MLOPS_BADGE_ERROR },
 };
-
-/* PRODUCT.md's states, plus the daemon's SUBMIT_FAILED. */
-static const struct model_state model_states[] = {
-	{ "SUBMITTING", "Submitting", MLOPS_BADGE_NEUTRAL, false },
-	{ "PENDING", "Pending", MLOPS_BADGE_QUEUED, false },
-	{ "CONFIGURING", "Configuring", MLOPS_BADGE_RUNNING, false },
-	{ "RUNNING", "Running", MLOPS_BADGE_RUNNING, false },
-	{ "COMPLETING", "Completing", MLOPS_BADGE_RUNNING, false },
-	{ "SUSPENDED", "Suspended", MLOPS_BADGE_QUEUED, false },
-	{ "REQUEUED", "Requeued", MLOPS_BADGE_QUEUED, false },
-	{ "PREEMPTED", "Preempted", MLOPS_BADGE_ERROR, true },
-	{ "COMPLETED", "Completed", MLOPS_BADGE_SUCCESS, true },
-	{ "FAILED", "Failed", MLOPS_BADGE_ERROR, true },
-	{ "CANCELLED", "Cancelled", MLOPS_BADGE_MUTED, true },
-	{ "TIMEOUT", "Timed out", MLOPS_BADGE_ERROR, true },
-	{ "OUT_OF_MEMORY", "Out of memory", MLOPS_BADGE_ERROR, true },
-	{ "NODE_FAIL", "Node failure", MLOPS_BADGE_ERROR, true },
-	{ "BOOT_FAIL", "Boot failure", MLOPS_BADGE_ERROR, true },
-	{ "DEADLINE", "Deadline", MLOPS_BADGE_ERROR, true },
-	{ "LOST", "Lost", MLOPS_BADGE_MUTED, true },
-	{ "SUBMIT_FAILED", "Submit failed", MLOPS_BADGE_ERROR, true },
-};
-
-static const struct model_state *
-model_state_find(const char *name)
-{
-	if (name == NULL) {
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(model_states) / sizeof(model_states[0]);
-	     i++) {
-		if (strcasecmp(model_states[i].name, name) == 0) {
-			return &model_states[i];
-		}
-	}
-	return NULL;
-}
 
 bool
-mlops_model_state_terminal(const char *state)
+mlops_model_job_ended(const Mlops__Job *j)
 {
-	const struct model_state *s = model_state_find(state);
+	int st = mlops_job_state_of(j);
 
-	return s != NULL && s->terminal;
+	return j->terminal || (st >= 0 && job_state_terminal(st));
 }
 
 enum mlops_badge
-mlops_model_state_badge(const char *state)
+mlops_model_state_badge(int st)
 {
-	const struct model_state *s = model_state_find(state);
-
-	return s != NULL ? s->badge : MLOPS_BADGE_NEUTRAL;
+	return st >= 0 && st < JOB_STATE_COUNT ? model_looks[st].badge
+	                                       : MLOPS_BADGE_NEUTRAL;
 }
 
 const char *
@@ -95,40 +79,68 @@ mlops_model_badge_class(enum mlops_badge b)
 }
 
 const char *
-mlops_model_state_label(const char *state)
+mlops_model_state_label(int st, const char *name)
 {
-	const struct model_state *s = model_state_find(state);
-
-	if (s != NULL) {
-		return s->label;
+	if (st >= 0 && st < JOB_STATE_COUNT) {
+		return model_looks[st].label;
 	}
-	return state != NULL && *state != '\0' ? state : "Unknown";
+	return name != NULL && *name != '\0' ? name : "Unknown";
 }
 
 /* ---- filtering ---------------------------------------------------------- */
 
-const struct mlops_state_choice mlops_model_state_choices[] = {
+/* The filter's choices: every state or a class of them, then the states a
+ * user most looks for, labelled as their badges are. */
+static const struct mlops_state_choice model_filter_classes[] = {
 	{ "", "All states" },
 	{ "active", "Active" },
 	{ "terminal", "Finished" },
-	{ "PENDING", "Pending" },
-	{ "RUNNING", "Running" },
-	{ "COMPLETED", "Completed" },
-	{ "FAILED", "Failed" },
-	{ "CANCELLED", "Cancelled" },
-	{ "TIMEOUT", "Timed out" },
-	{ "OUT_OF_MEMORY", "Out of memory" },
-	{ "SUBMIT_FAILED", "Submit failed" },
-	{ "LOST", "Lost" },
 };
-const size_t mlops_model_n_state_choices
-    = sizeof(mlops_model_state_choices) / sizeof(mlops_model_state_choices[0]);
+static const enum job_state model_filter_states[] = {
+	JOB_STATE_PENDING,
+	JOB_STATE_RUNNING,
+	JOB_STATE_COMPLETED,
+	JOB_STATE_FAILED,
+	JOB_STATE_CANCELLED,
+	JOB_STATE_TIMEOUT,
+	JOB_STATE_OUT_OF_MEMORY,
+	JOB_STATE_SUBMIT_FAILED,
+	JOB_STATE_LOST,
+};
+
+#define MODEL_N_FILTER_CLASSES \
+	(sizeof(model_filter_classes) / sizeof(model_filter_classes[0]))
+#define MODEL_N_FILTER_STATES \
+	(sizeof(model_filter_states) / sizeof(model_filter_states[0]))
+
+size_t
+mlops_model_n_state_choices(void)
+{
+	return MODEL_N_FILTER_CLASSES + MODEL_N_FILTER_STATES;
+}
+
+struct mlops_state_choice
+mlops_model_state_choice(size_t i)
+{
+	struct mlops_state_choice c = { "", "" };
+	enum job_state            st;
+
+	if (i < MODEL_N_FILTER_CLASSES) {
+		return model_filter_classes[i];
+	}
+	if (i - MODEL_N_FILTER_CLASSES < MODEL_N_FILTER_STATES) {
+		st      = model_filter_states[i - MODEL_N_FILTER_CLASSES];
+		c.value = job_state_name(st);
+		c.label = model_looks[st].label;
+	}
+	return c;
+}
 
 bool
 mlops_model_state_filter_valid(const char *f)
 {
 	return f == NULL || *f == '\0' || strcasecmp(f, "active") == 0
-	    || strcasecmp(f, "terminal") == 0 || model_state_find(f) != NULL;
+	    || strcasecmp(f, "terminal") == 0 || job_state_parse(f) >= 0;
 }
 
 /* strstr ignoring ASCII case; an empty needle matches. */
@@ -157,8 +169,8 @@ mlops_model_job_matches(
     const Mlops__Job *j, const char *search, const char *state_filter)
 {
 	if (state_filter != NULL && *state_filter != '\0') {
-		bool terminal
-		    = j->terminal || mlops_model_state_terminal(j->state);
+		bool terminal = mlops_model_job_ended(j);
+		int  want     = job_state_parse(state_filter);
 
 		if (strcasecmp(state_filter, "active") == 0) {
 			if (terminal) {
@@ -168,8 +180,7 @@ mlops_model_job_matches(
 			if (!terminal) {
 				return false;
 			}
-		} else if (j->state == NULL
-		    || strcasecmp(j->state, state_filter) != 0) {
+		} else if (want < 0 || mlops_job_state_of(j) != want) {
 			return false;
 		}
 	}
@@ -222,7 +233,7 @@ mlops_model_job_elapsed(const Mlops__Job *j, int64_t now)
 {
 	/* A live job's ended_at is Slurm's projected end (start + time
 	 * limit), not an end: only a finished job's counts. */
-	if (j->terminal || mlops_model_state_terminal(j->state)) {
+	if (mlops_model_job_ended(j)) {
 		if (j->elapsed_s >= 0) {
 			return j->elapsed_s;
 		}

@@ -25,14 +25,25 @@ enum mlops_badge {
 	MLOPS_BADGE_MUTED,   /* CANCELLED, LOST */
 };
 
-/** True when `state` (a PRODUCT.md name, any case) is terminal. */
-bool mlops_model_state_terminal(const char *state);
-/** The badge colour of a state name; NEUTRAL for NULL or unknown. */
-enum mlops_badge mlops_model_state_badge(const char *state);
+/*
+ * States are common's enum job_state (<mlops/job_state.h>: the list, the
+ * names, which are terminal); a job's is mlops_job_state_of()
+ * (<mlops/types.h>), negative for a state this app does not know. Only
+ * how a state looks is decided here.
+ */
+
+/** True when job `j` has ended: its terminal flag, or a terminal state. */
+bool mlops_model_job_ended(const Mlops__Job *j);
+/** The badge colour of state `st`; NEUTRAL for an unknown one (< 0). */
+enum mlops_badge mlops_model_state_badge(int st);
 /** The CSS class of a badge ("badge-running"). Never NULL. */
 const char *mlops_model_badge_class(enum mlops_badge b);
-/** A state in words for the badge ("Running", "Out of memory"). */
-const char *mlops_model_state_label(const char *state);
+/**
+ * State `st` in words for the badge ("Running", "Out of memory"); for a
+ * state this app does not know (st < 0), the daemon's `name` for it as it
+ * is, or "Unknown" when that is NULL or "". Static or borrowed.
+ */
+const char *mlops_model_state_label(int st, const char *name);
 
 /* ---- job filtering (`mlops jobs --state S --search TEXT`) -------------- */
 
@@ -52,13 +63,15 @@ bool mlops_model_state_filter_valid(const char *state_filter);
 bool mlops_model_job_matches(
     const Mlops__Job *j, const char *search, const char *state_filter);
 
-/** The state filter choices in display order: { value, label }. */
+/** A state filter choice: { value, label }. */
 struct mlops_state_choice {
-	const char *value; /* "" for every state */
+	const char *value; /* "", "active", "terminal" or a state's name */
 	const char *label;
 };
-extern const struct mlops_state_choice mlops_model_state_choices[];
-extern const size_t                    mlops_model_n_state_choices;
+/** The number of state filter choices. */
+size_t mlops_model_n_state_choices(void);
+/** Choice `i` (< mlops_model_n_state_choices()), in display order. */
+struct mlops_state_choice mlops_model_state_choice(size_t i);
 
 /* ---- job fields --------------------------------------------------------- */
 

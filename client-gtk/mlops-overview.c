@@ -406,7 +406,7 @@ overview_job_row_update(GObject *item, GParamSpec *pspec, GtkWidget *row)
 	    gpus[0] ? " · " : "", gpus, el[0] ? " · " : "", el);
 	adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), title);
 	adw_action_row_set_subtitle(ADW_ACTION_ROW(row), sub);
-	mlops_util_badge_set(badge, j->state);
+	mlops_util_badge_set(badge, j);
 }
 
 static GtkWidget *

@@ -6,6 +6,7 @@
  */
 #include <time.h>
 
+#include "mlops-hydra-syntax.h"
 #include "mlops-model.h"
 #include "mlops-project-page.h"
 #include "mlops-util.h"
@@ -133,8 +134,9 @@ project_show_data(MlopsProjectPage *self, const Mlops__Project *p)
 	project_grid_add(self->config_grid, r++, "Code sync", c->code_sync);
 	project_grid_add(
 	    self->config_grid, r++, "Hydra config", c->hydra_config_dir);
-	ovr = mlops_util_join(
-	    c->default_overrides, c->n_default_overrides, " ");
+	ovr = mlops_hydra_join_words(
+	    (const char *const *) c->default_overrides,
+	    c->n_default_overrides);
 	project_grid_add(self->config_grid, r++, "Default overrides", ovr);
 	{
 		GString *s = g_string_new("");
@@ -301,8 +303,8 @@ project_state_changed(GObject *dd, GParamSpec *pspec, MlopsProjectPage *self)
 
 	(void) pspec;
 	g_free(self->state);
-	self->state = g_strdup(i < mlops_model_n_state_choices
-	        ? mlops_model_state_choices[i].value
+	self->state = g_strdup(i < mlops_model_n_state_choices()
+	        ? mlops_model_state_choice(i).value
 	        : "");
 	project_refilter(self);
 }
@@ -337,7 +339,7 @@ project_cell_update(GObject *item, GParamSpec *pspec, GtkWidget *w)
 		gtk_label_set_text(GTK_LABEL(w), buf);
 		break;
 	case COL_STATE:
-		mlops_util_badge_set(w, j->state);
+		mlops_util_badge_set(w, j);
 		gtk_widget_set_tooltip_text(w,
 		    j->reason[0] && g_strcmp0(j->reason, "None") ? j->reason
 		                                                 : NULL);
@@ -636,9 +638,9 @@ mlops_project_page_init(MlopsProjectPage *self)
 	gtk_widget_init_template(GTK_WIDGET(self));
 	self->search = g_strdup("");
 	self->state  = g_strdup("");
-	for (size_t i = 0; i < mlops_model_n_state_choices; i++) {
+	for (size_t i = 0; i < mlops_model_n_state_choices(); i++) {
 		gtk_string_list_append(
-		    states, mlops_model_state_choices[i].label);
+		    states, mlops_model_state_choice(i).label);
 	}
 	gtk_drop_down_set_model(self->state_dropdown, G_LIST_MODEL(states));
 	g_object_unref(states);

@@ -1,6 +1,9 @@
 /*
  * Small widget helpers shared by the screens. Main thread.
  */
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "mlops-model.h"
 #include "mlops-util.h"
 
@@ -20,17 +23,23 @@ mlops_util_badge_new(void)
 }
 
 void
-mlops_util_badge_set(GtkWidget *badge, const char *state)
+mlops_util_badge_set(GtkWidget *badge, const Mlops__Job *j)
 {
+	int         st   = j != NULL ? mlops_job_state_of(j) : MLOPS_EPARSE;
+	const char *name = st >= 0 ? job_state_name((enum job_state) st)
+	    : j != NULL            ? j->state
+	                           : "";
+
 	for (size_t i = 0; i < G_N_ELEMENTS(util_badges); i++) {
 		gtk_widget_remove_css_class(
 		    badge, mlops_model_badge_class(util_badges[i]));
 	}
 	gtk_widget_add_css_class(
-	    badge, mlops_model_badge_class(mlops_model_state_badge(state)));
-	gtk_label_set_text(GTK_LABEL(badge), mlops_model_state_label(state));
+	    badge, mlops_model_badge_class(mlops_model_state_badge(st)));
+	gtk_label_set_text(
+	    GTK_LABEL(badge), mlops_model_state_label(st, name));
 	g_object_set_data_full(G_OBJECT(badge), "mlops-state",
-	    g_strdup(state != NULL ? state : ""), g_free);
+	    g_strdup(name != NULL ? name : ""), g_free);
 }
 
 const char *
@@ -88,17 +97,6 @@ mlops_util_error_text(const char *doing, const struct mlops_error *err)
 
 	mlops_model_error_text(buf, sizeof(buf), doing, err->code, err->msg);
 	return g_strdup(buf);
-}
-
-char *
-mlops_util_join(char *const *v, size_t n, const char *sep)
-{
-	GString *s = g_string_new("");
-
-	for (size_t i = 0; i < n; i++) {
-		g_string_append_printf(s, "%s%s", i > 0 ? sep : "", v[i]);
-	}
-	return g_string_free(s, FALSE);
 }
 
 GtkWidget *

@@ -9,13 +9,21 @@
 
 #include <mlops/error.h>
 
+#include "mlops.pb-c.h"
+
 G_BEGIN_DECLS
 
 /** A label styled as a state badge (pill); set it with badge_set(). */
 GtkWidget *mlops_util_badge_new(void);
-/** Shows `state` on a badge: its words and its colour class. */
-void mlops_util_badge_set(GtkWidget *badge, const char *state);
-/** The state shown on a badge (the daemon's name), or "". Borrowed. */
+/**
+ * Shows the state of job `j` on a badge: its words and its colour class.
+ * NULL: no job yet ("Unknown").
+ */
+void mlops_util_badge_set(GtkWidget *badge, const Mlops__Job *j);
+/**
+ * The name of the state shown on a badge (job_state_name()'s, or the
+ * daemon's for a state this app does not know), or "". Borrowed.
+ */
 const char *mlops_util_badge_get_state(GtkWidget *badge);
 
 /** Removes every child of a GtkBox, GtkListBox or GtkFlowBox. */
@@ -30,12 +38,6 @@ GtkWidget *mlops_util_field_row(
 
 /** The toast text for a failed operation. Caller frees. */
 char *mlops_util_error_text(const char *doing, const struct mlops_error *err);
-
-/**
- * Joins a protobuf-c repeated string field (`n` strings, no NULL end)
- * with `sep`. Caller frees.
- */
-char *mlops_util_join(char *const *v, size_t n, const char *sep);
 
 /** A monospace, read-only text view. */
 GtkWidget *mlops_util_mono_view(void);

@@ -4,6 +4,9 @@
  * banner that says when the daemon went away, and the job store that
  * replies and JobEvents keep current. Main thread.
  */
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "mlops-application.h"
 #include "mlops-job-page.h"
 #include "mlops-launch-dialog.h"
@@ -112,7 +115,7 @@ window_on_event(MlopsConnection *conn, gpointer evp, MlopsWindow *self)
 {
 	Mlops__Event *ev = evp;
 	MlopsJobRow  *row;
-	const char   *prev;
+	int           prev;
 
 	(void) conn;
 	if (ev->body_case != MLOPS__EVENT__BODY_JOB || ev->job == NULL
@@ -120,13 +123,13 @@ window_on_event(MlopsConnection *conn, gpointer evp, MlopsWindow *self)
 		return;
 	}
 	row  = mlops_window_lookup_job(self, ev->job->job->id);
-	prev = ev->job->previous_state;
-	if ((prev == NULL || *prev == '\0') && row != NULL) {
-		prev = mlops_job_row_get_job(row)->state;
+	prev = mlops_job_state_from_wire(
+	    ev->job->previous_job_state, ev->job->previous_state);
+	if (prev < 0 && row != NULL) {
+		prev = mlops_job_state_of(mlops_job_row_get_job(row));
 	}
 	/* A job that just ended, seen while we are not in front. */
-	if (ev->job->job->terminal && !mlops_model_state_terminal(prev)
-	    && (prev != NULL && *prev != '\0')) {
+	if (ev->job->job->terminal && prev >= 0 && !job_state_terminal(prev)) {
 		mlops_application_notify_job_end(
 		    MLOPS_APPLICATION(
 		        gtk_window_get_application(GTK_WINDOW(self))),

@@ -1,12 +1,14 @@
 # The layout's rules, checked (ctest: test_layers). Run as a script:
 #   cmake -DGRAPH=<file> -DSOURCE_DIR=<dir> -P LayerCheck.cmake
 # GRAPH (written at generate time by tests/CMakeLists.txt) sets, for each
-# checked target T, LINKS_T: what T links directly. A target's closure is
-# what it links, transitively through the other checked targets; it must
-# not hold anything of FORBID_T below. Each folder's sources must not
+# checked target T, LINKS_T: what T links directly, and INCDIRS_T: its
+# include path as its sources are compiled (with what its libraries pass
+# on). A target's closure is what it links, transitively through the other
+# checked targets; it must not hold anything of FORBID_T below, and its
+# include path no directory of INCDIR_T. Each folder's sources must not
 # include the headers of a library the folder may not use either. With
 # -DSELFTEST=ON the script first proves on a made-up graph that it finds a
-# forbidden link and a forbidden include.
+# forbidden link, a forbidden include directory and a forbidden include.
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -52,6 +54,19 @@ set(FORBID_mlops_gtk_model ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS})
 set(FORBID_mlops_gtk_app ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS} PkgConfig::X11)
 set(FORBID_mlops-gtk ${MLOPS_IO_LIBS} ${MLOPS_SERVER_LIBS} PkgConfig::X11)
 
+# Directories (relative to the source tree, with what is under them) that a
+# target's include path must not hold: the daemon's headers are private to
+# server/, and the Hydra syntax library's internals (common/hydra/) to it
+# and to server/hydra (mlops_hydra).
+set(MLOPS_DAEMON_DIRS server common/hydra)
+set(INCDIR_mlops_common ${MLOPS_DAEMON_DIRS})
+set(INCDIR_mlops_protocol ${MLOPS_DAEMON_DIRS})
+set(INCDIR_mlops_hydra_syntax server)
+set(INCDIR_mlops ${MLOPS_DAEMON_DIRS})
+set(INCDIR_mlops_gtk_model ${MLOPS_DAEMON_DIRS})
+set(INCDIR_mlops_gtk_app ${MLOPS_DAEMON_DIRS})
+set(INCDIR_mlops-gtk ${MLOPS_DAEMON_DIRS})
+
 # Headers each folder's sources must not include (a regex).
 set(MLOPS_INC_IO "libssh/|sqlite3\\.h|yaml\\.h|git2|nng/|protobuf-c|pb-c\\.h")
 set(INCLUDE_server/slurm "${MLOPS_INC_IO}")
@@ -63,8 +78,12 @@ set(INCLUDE_server/exec "${MLOPS_INC_IO}")
 set(INCLUDE_server/ssh "sqlite3\\.h|yaml\\.h|git2|nng/|protobuf-c|pb-c\\.h")
 set(INCLUDE_server/cluster "libssh/|nng/|protobuf-c|pb-c\\.h|mlops/protocol\\.h|mlops/client\\.h|mlops/types\\.h")
 set(INCLUDE_server/rpc "libssh/")
-set(INCLUDE_client-cli "libssh/|sqlite3\\.h|yaml\\.h|git2")
-set(INCLUDE_client-gtk "libssh/|sqlite3\\.h|yaml\\.h|git2")
+# The clients share the Hydra syntax through <mlops/hydra_syntax.h> only.
+set(MLOPS_INC_DAEMON_HYDRA "[\"/]hydra(_impl|_syntax_impl)?\\.h")
+set(INCLUDE_client-cli
+    "libssh/|sqlite3\\.h|yaml\\.h|git2|${MLOPS_INC_DAEMON_HYDRA}")
+set(INCLUDE_client-gtk
+    "libssh/|sqlite3\\.h|yaml\\.h|git2|${MLOPS_INC_DAEMON_HYDRA}")
 
 # closure(OUT T): everything T links, through the checked targets.
 function(closure out target)
@@ -92,6 +111,30 @@ function(check_links out)
 			if(forbidden IN_LIST links)
 				string(APPEND bad "${target} links ${forbidden}\n")
 			endif()
+		endforeach()
+	endforeach()
+	set(${out} "${bad}" PARENT_SCOPE)
+endfunction()
+
+# check_incdirs(OUT ROOT): include directories under ROOT that a target's
+# INCDIR_ rule forbids, one per line.
+function(check_incdirs out root)
+	set(bad "")
+	foreach(target ${CHECKED_TARGETS})
+		foreach(dir ${INCDIRS_${target}})
+			string(FIND "${dir}/" "${root}/" at)
+			if(NOT at EQUAL 0)
+				continue()
+			endif()
+			string(LENGTH "${root}/" n)
+			string(SUBSTRING "${dir}/" ${n} -1 rel)
+			foreach(forbidden ${INCDIR_${target}})
+				string(FIND "${rel}" "${forbidden}/" at)
+				if(at EQUAL 0)
+					string(APPEND bad
+					    "${target} has ${dir} on its include path\n")
+				endif()
+			endforeach()
 		endforeach()
 	endforeach()
 	set(${out} "${bad}" PARENT_SCOPE)
@@ -127,24 +170,37 @@ if(SELFTEST)
 	    OR NOT bad MATCHES "mlops_store links PkgConfig::LIBSSH")
 		message(FATAL_ERROR "selftest: the link check missed:\n${bad}")
 	endif()
+	# ... and the desktop app's model reaches a server/ directory.
+	set(CHECKED_TARGETS mlops_gtk_model)
+	set(INCDIRS_mlops_gtk_model /src/common/include /src/server/hydra
+	    /src/serverless /usr/include)
+	check_incdirs(bad /src)
+	if(NOT bad STREQUAL "mlops_gtk_model has /src/server/hydra on its include path\n")
+		message(FATAL_ERROR "selftest: the include path check said:\n${bad}")
+	endif()
 	set(tmp ${CMAKE_CURRENT_BINARY_DIR}/layercheck-selftest)
 	file(REMOVE_RECURSE ${tmp})
 	file(WRITE ${tmp}/server/slurm/x.c "#include <libssh/libssh.h>\n")
+	file(WRITE ${tmp}/client-gtk/x.c "#include \"hydra.h\"\n"
+	    "#include <mlops/hydra_syntax.h>\n#include \"mlops-hydra-syntax.h\"\n")
 	check_includes(bad ${tmp})
 	file(REMOVE_RECURSE ${tmp})
-	if(NOT bad MATCHES "libssh")
-		message(FATAL_ERROR "selftest: the include check missed it")
+	if(NOT bad MATCHES "libssh" OR NOT bad MATCHES "\"hydra\\.h\""
+	    OR bad MATCHES "syntax")
+		message(FATAL_ERROR "selftest: the include check said:\n${bad}")
 	endif()
-	message(STATUS "selftest: a forbidden link and include are found")
+	message(STATUS
+	    "selftest: a forbidden link, include directory and include are found")
 endif()
 
 include(${GRAPH})
 check_links(bad_links)
+check_incdirs(bad_incdirs ${SOURCE_DIR})
 check_includes(bad_includes ${SOURCE_DIR})
-if(bad_links OR bad_includes)
+if(bad_links OR bad_incdirs OR bad_includes)
 	message(FATAL_ERROR
 	    "the layout's rules are broken (docs/architecture.md):\n"
-	    "${bad_links}${bad_includes}")
+	    "${bad_links}${bad_incdirs}${bad_includes}")
 endif()
 list(LENGTH CHECKED_TARGETS n)
 message(STATUS "layers: ${n} targets and their folders keep the rules")

@@ -1,6 +1,6 @@
 /*
- * POSIX shell quoting for remote command lines (see shquote.h). Pure code,
- * no state; any thread.
+ * POSIX shell quoting for command lines (see shquote.h). Pure code, no
+ * state; any thread.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,9 @@
 
 static bool shquote_is_safe_char(unsigned char c);
 static bool shquote_is_name_char(unsigned char c, bool first);
+static bool shquote_plain(const char *arg, bool command_position);
+static void shquote_word(
+    struct strbuf *sb, const char *arg, bool command_position);
 
 static bool
 shquote_is_safe_char(unsigned char c)
@@ -31,10 +34,17 @@ shquote_is_name_char(unsigned char c, bool first)
 	return !first && c >= '0' && c <= '9';
 }
 
-bool
-shquote_is_plain(const char *arg)
+/*
+ * True when `arg` may go unquoted: only safe characters, not empty, no
+ * leading `=` (zsh's =cmd), no `=` right after the first `=` (zsh's
+ * MAGIC_EQUAL_SUBST expands the `=value` of x==value), and in command
+ * position not NAME=value (an assignment there).
+ */
+static bool
+shquote_plain(const char *arg, bool command_position)
 {
 	const unsigned char *p = (const unsigned char *) arg;
+	const char          *eq;
 	size_t               name_len;
 
 	if (arg == NULL || *arg == '\0' || *arg == '=') {
@@ -45,27 +55,35 @@ shquote_is_plain(const char *arg)
 			return false;
 		}
 	}
-	/* NAME=value would be an assignment in command position. */
+	if ((eq = strchr(arg, '=')) != NULL && eq[1] == '=') {
+		return false;
+	}
 	p        = (const unsigned char *) arg;
 	name_len = 0;
 	while (shquote_is_name_char(p[name_len], name_len == 0)) {
 		name_len++;
 	}
-	if (name_len > 0 && p[name_len] == '=') {
+	if (command_position && name_len > 0 && p[name_len] == '=') {
 		return false;
 	}
 	return true;
 }
 
-void
-shquote_arg(struct strbuf *sb, const char *arg)
+bool
+shquote_is_plain(const char *arg)
+{
+	return shquote_plain(arg, true);
+}
+
+static void
+shquote_word(struct strbuf *sb, const char *arg, bool command_position)
 {
 	const char *p;
 
 	if (arg == NULL) {
 		arg = "";
 	}
-	if (shquote_is_plain(arg)) {
+	if (shquote_plain(arg, command_position)) {
 		strbuf_puts(sb, arg);
 		return;
 	}
@@ -79,6 +97,23 @@ shquote_arg(struct strbuf *sb, const char *arg)
 		}
 	}
 	strbuf_putc(sb, '\'');
+}
+
+void
+shquote_arg(struct strbuf *sb, const char *arg)
+{
+	shquote_word(sb, arg, true);
+}
+
+void
+shquote_args(struct strbuf *sb, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			strbuf_putc(sb, ' ');
+		}
+		shquote_word(sb, v[i], false);
+	}
 }
 
 char *

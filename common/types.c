@@ -1,9 +1,19 @@
 /*
- * Names of shared enums and the name allow-list. Pure.
+ * Names of shared enums, job states to and from the wire, and the name
+ * allow-list. Pure.
  */
 #include <string.h>
 
+#include <mlops/error.h>
 #include <mlops/types.h>
+
+/* The wire enum is job_state + 1 (proto/mlops.proto); test_types checks
+ * every value's name, these its two ends. */
+_Static_assert(
+    MLOPS__JOB_STATE__JOB_STATE_SUBMITTING == JOB_STATE_SUBMITTING + 1,
+    "JobState starts at SUBMITTING = 1");
+_Static_assert(MLOPS__JOB_STATE__JOB_STATE_SUBMIT_FAILED == JOB_STATE_COUNT,
+    "JobState ends at SUBMIT_FAILED, as enum job_state does");
 
 const char *
 mlops_cluster_state_name(Mlops__ClusterState s)
@@ -20,6 +30,31 @@ mlops_cluster_state_name(Mlops__ClusterState s)
 	default:
 		return "unknown";
 	}
+}
+
+Mlops__JobState
+mlops_job_state_to_wire(enum job_state st)
+{
+	if ((int) st < 0 || (int) st >= JOB_STATE_COUNT) {
+		return MLOPS__JOB_STATE__JOB_STATE_UNSPECIFIED;
+	}
+	return (Mlops__JobState) (st + 1);
+}
+
+int
+mlops_job_state_from_wire(Mlops__JobState w, const char *name)
+{
+	if ((int) w > 0 && (int) w <= JOB_STATE_COUNT) {
+		return (int) w - 1;
+	}
+	/* unset (a daemon before 1.4), or a state newer than this client */
+	return job_state_parse(name);
+}
+
+int
+mlops_job_state_of(const Mlops__Job *j)
+{
+	return mlops_job_state_from_wire(j->job_state, j->state);
 }
 
 int

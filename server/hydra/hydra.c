@@ -467,7 +467,7 @@ hydra_group_options_text(const struct hydra_group *g)
 	if (sb.len == 0) {
 		strbuf_puts(&sb, "none");
 	}
-	return hydra_sb_take(&sb);
+	return strbuf_detach(&sb, NULL);
 }
 
 /* ---- public ---- */

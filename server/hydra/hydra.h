@@ -2,7 +2,9 @@
  * A project's Hydra config directory as Mission Control understands it: the
  * config files (YAML, read with libyaml), the defaults list composed the way
  * Hydra 1.3 composes it, the config groups and their options, and the
- * command-line overrides and multirun sweeps checked against the result.
+ * command-line overrides checked against the result. Hydra's override and
+ * multirun syntax itself, which the desktop app shares, is the common
+ * library's <mlops/hydra_syntax.h>, included here.
  *
  * Pure: only hydra_load() touches the file system (it reads the whole
  * directory once); everything else works on memory and never prints. Objects
@@ -15,29 +17,13 @@
 #include <stddef.h>
 
 #include <mlops/error.h>
+#include <mlops/hydra_syntax.h>
 
 /** Where the tree of a node is. */
 enum hydra_node_kind {
 	HYDRA_NODE_MAP,
 	HYDRA_NODE_LIST,
 	HYDRA_NODE_SCALAR,
-};
-
-/**
- * The type of a scalar, as OmegaConf sees the YAML (YAML 1.1 core schema:
- * yes/no/on/off are bools, 1e-3 is a float, 010 is an octal int; quoted
- * scalars are strings), or as Hydra's override grammar types a value.
- */
-enum hydra_type {
-	HYDRA_TYPE_NONE, /* maps and lists */
-	HYDRA_TYPE_INT,
-	HYDRA_TYPE_FLOAT,
-	HYDRA_TYPE_BOOL,
-	HYDRA_TYPE_NULL,
-	HYDRA_TYPE_STRING,
-	HYDRA_TYPE_INTERPOLATION, /* a string containing ${...}, kept as text
-	                           */
-	HYDRA_TYPE_MISSING,       /* ??? : mandatory value */
 };
 
 /**
@@ -90,7 +76,6 @@ struct hydra_default {
 
 struct hydra_config;   /* a composed config and the repository behind it */
 struct hydra_resolved; /* a config after validated overrides */
-struct hydra_sweep;    /* an expanded multirun sweep */
 
 /**
  * Reads every *.yaml under `config_dir` (the sub-directories are the config
@@ -166,7 +151,8 @@ char *hydra_config_to_json(const struct hydra_config *cfg);
  * (must not exist), `++key=value`, `~key[=value]`, `group=option` (an
  * existing option; the group must be in the defaults list), `+group=option`,
  * `~group[=option]`, `group@pkg=option`. Values may be lists, dicts, quoted
- * strings and interpolations; sweeps are refused (see hydra_sweep_expand()).
+ * strings and interpolations; sweeps are refused (see hydra_sweep_expand()
+ * in <mlops/hydra_syntax.h>).
  * Keys under `hydra.` / `hydra/` (Hydra's own config) pass unchecked. Every
  * `???` left in the result, and every mandatory group choice, must have been
  * given.
@@ -198,49 +184,5 @@ const char *hydra_resolved_override(
  * Caller frees.
  */
 char *hydra_resolved_to_json(const struct hydra_resolved *res);
-
-/**
- * Expands Hydra's multirun syntax as its basic sweeper does: each argument
- * is an override whose value may be a comma list (`lr=0.1,0.01`; quote an
- * element containing a comma: `tag="a,b",c`), `choice(a,b,...)` or
- * `range(start,stop[,step])` (ints, or floats when any bound is a float).
- * The tasks are the cartesian product in argument order, the last argument
- * varying fastest; a repeated key keeps its first position and its last
- * value. Plain overrides are copied into every task. glob(), interval() and
- * the other functions are refused.
- *
- * More than `max_tasks` tasks is an error naming the limit. On success *out
- * is set; the caller frees it with hydra_sweep_free(). Returns 0 or
- * MLOPS_EINVAL (err->field "overrides").
- */
-int hydra_sweep_expand(struct hydra_sweep **out, const char *const *args,
-    size_t n, size_t max_tasks, struct mlops_error *err);
-
-/**
- * The type Hydra's override lexer gives `text` as an unquoted one-token
- * primitive: INT, FLOAT, BOOL, NULL, or STRING / INTERPOLATION / MISSING.
- */
-enum hydra_type hydra_primitive_type(const char *text);
-
-/**
- * As hydra_sweep_expand(), with the same checks and errors, but only
- * counts the tasks into *ntasks, building none (the desktop app's live
- * count as the user types).
- */
-int hydra_sweep_count(size_t *ntasks, const char *const *args, size_t n,
-    size_t max_tasks, struct mlops_error *err);
-
-/** Frees a sweep; NULL is a no-op. */
-void hydra_sweep_free(struct hydra_sweep *sw);
-
-/** Number of tasks (Slurm array size); at least 1. */
-size_t hydra_sweep_ntasks(const struct hydra_sweep *sw);
-
-/**
- * The plain overrides of task `i` (0-based), `*n` of them. Borrowed from
- * `sw`.
- */
-const char *const *hydra_sweep_task(
-    const struct hydra_sweep *sw, size_t i, size_t *n);
 
 #endif

@@ -284,7 +284,7 @@ hydra_dn_resolve(
 	}
 	strbuf_puts(&sb, p);
 	free(*slot);
-	*slot = hydra_sb_take(&sb);
+	*slot = strbuf_detach(&sb, NULL);
 out:
 	free(key);
 	strbuf_fini(&sb);

@@ -34,7 +34,7 @@ hydra_replace(const char *s, const char *from, const char *to)
 		s = p + flen;
 	}
 	strbuf_puts(&sb, s);
-	return hydra_sb_take(&sb);
+	return strbuf_detach(&sb, NULL);
 }
 
 char *

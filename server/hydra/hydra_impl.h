@@ -1,7 +1,8 @@
 /*
  * Internals shared by the hydra*.c files: the in-memory repository of a
- * config directory, node helpers, the composer (defaults list -> tree) and
- * the override-grammar parser used by both validation and sweeps.
+ * config directory, node helpers and the composer (defaults list -> tree).
+ * The parsed override comes from the syntax library's own internals
+ * (common/hydra/hydra_syntax_impl.h, on this folder's include path only).
  */
 #ifndef MLOPS_SERVER_HYDRA_IMPL_H
 #define MLOPS_SERVER_HYDRA_IMPL_H
@@ -13,9 +14,9 @@
 #include <mlops/error.h>
 
 #include "hydra.h"
+#include "hydra_syntax_impl.h"
 
 #define HYDRA_OVERRIDE_FILE "<override>"
-#define HYDRA_FIELD         "overrides"
 
 /* ---- repository ---- */
 
@@ -89,13 +90,6 @@ const struct hydra_group *hydra_repo_group(
 /** "a, b, c" of a group's options ("none" when empty). Caller frees. */
 char *hydra_group_options_text(const struct hydra_group *g);
 
-/**
- * strbuf_detach() that always returns a NUL-terminated string, also when
- * nothing was written (strbuf_detach() then returns an unterminated buffer).
- */
-struct strbuf;
-char *hydra_sb_take(struct strbuf *sb);
-
 /* ---- nodes ---- */
 
 struct hydra_node *hydra_node_new(enum hydra_node_kind kind, const char *key,
@@ -121,8 +115,6 @@ void hydra_node_remove(struct hydra_node *parent, size_t i);
 void hydra_node_merge(struct hydra_node *dst, const struct hydra_node *src);
 /** Type of a plain YAML scalar as OmegaConf's loader resolves it. */
 enum hydra_type hydra_yaml_plain_type(const char *s);
-/** String-ish type of a text: missing for ???, interpolation for ${. */
-enum hydra_type hydra_string_type(const char *s);
 
 /* ---- the defaults tree (hydra_element.c) ---- */
 
@@ -180,13 +172,6 @@ int hydra_dn_error(const struct hydra_dn *d, struct mlops_error *err, int code,
 
 /* ---- composition ---- */
 
-enum hydra_op {
-	HYDRA_OP_SET,   /* key=value */
-	HYDRA_OP_ADD,   /* +key=value */
-	HYDRA_OP_FORCE, /* ++key=value */
-	HYDRA_OP_DEL,   /* ~key[=value] */
-};
-
 /* A config-group override from the command line. */
 struct hydra_gov {
 	enum hydra_op op;
@@ -209,44 +194,6 @@ struct hydra_gov {
 int hydra_compose(struct hydra_config **out, struct hydra_repo *repo,
     const char *config_name, const struct hydra_gov *govs, size_t ngovs,
     bool validating, struct mlops_error *err);
-
-/* ---- override grammar ---- */
-
-enum hydra_vkind {
-	HYDRA_V_PRIM,   /* unquoted primitive */
-	HYDRA_V_QUOTED, /* 'quoted' or "quoted" */
-	HYDRA_V_LIST,   /* [a,b] */
-	HYDRA_V_DICT,   /* {a:1,b:2} */
-	HYDRA_V_FUNC,   /* name(args) */
-	HYDRA_V_SWEEP,  /* a,b,c at the top level */
-};
-
-struct hydra_val {
-	enum hydra_vkind   kind;
-	enum hydra_type    type;  /* PRIM and QUOTED */
-	char              *text;  /* source text, trimmed */
-	char              *str;   /* PRIM/QUOTED: decoded; FUNC: name */
-	struct hydra_val **items; /* LIST, DICT values, FUNC args, SWEEP */
-	char             **names; /* DICT keys; FUNC argument names or NULL */
-	size_t             n;
-};
-
-struct hydra_ovr {
-	enum hydra_op     op;
-	char             *text;     /* the override as given */
-	char             *key;      /* key or group path, no prefix */
-	char             *package;  /* after '@', or NULL */
-	char             *key_elem; /* prefix + key[@package] */
-	struct hydra_val *value;    /* NULL when there is no '=' */
-};
-
-/**
- * Parses one override. Returns 0 or MLOPS_EINVAL with
- * "overrides: <text>: <why>".
- */
-int hydra_ovr_parse(
-    struct hydra_ovr **out, const char *text, struct mlops_error *err);
-void hydra_ovr_free(struct hydra_ovr *o);
 
 /**
  * JSON of a config (see hydra_config_to_json()); with `with_overrides`, an

@@ -4,6 +4,7 @@
  * loader types them, the "# @package" header, and the defaults list picked
  * apart into entries. Pure: works on text hydra.c read.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static bool hydra_is_digits(const char *s, const char *set, bool need_one);
 static bool hydra_is_int(const char *s);
 static bool hydra_is_exponent(const char *p, bool sign_optional);
 static bool hydra_is_float(const char *s);
+static bool hydra_yaml_one_case(const char *s);
 static int  hydra_yaml_error(struct mlops_error *err, const char *path,
      const yaml_mark_t *mark, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -169,23 +171,36 @@ hydra_is_float(const char *s)
 	return hydra_is_digits(q + 1, "0123456789_", false);
 }
 
+/* "word", "Word" or "WORD" (ASCII letters). */
+static bool
+hydra_yaml_one_case(const char *s)
+{
+	bool upper = isupper((unsigned char) *s), lower = true;
+
+	if (*s == '\0') {
+		return false;
+	}
+	for (const char *p = s + 1; *p != '\0'; p++) {
+		upper = upper && isupper((unsigned char) *p);
+		lower = lower && islower((unsigned char) *p);
+	}
+	return upper || lower;
+}
+
 enum hydra_type
 hydra_yaml_plain_type(const char *s)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
-	static const char *const bools[] = { "yes", "Yes", "YES", "no", "No",
-		"NO", "true", "True", "TRUE", "false", "False", "FALSE", "on",
-		"On", "ON", "off", "Off", "OFF" };
+	bool                     b;
 
 	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++) {
 		if (strcmp(s, nulls[i]) == 0) {
 			return HYDRA_TYPE_NULL;
 		}
 	}
-	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
-		if (strcmp(s, bools[i]) == 0) {
-			return HYDRA_TYPE_BOOL;
-		}
+	/* YAML 1.1 spells a bool word in lower, Capitalised or UPPER case */
+	if (hydra_parse_bool(s, &b) && hydra_yaml_one_case(s)) {
+		return HYDRA_TYPE_BOOL;
 	}
 	/* PyYAML tries its float resolver first, then int, then OmegaConf's
 	 * float resolver; the union below gives the same answers. */

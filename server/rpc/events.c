@@ -170,10 +170,11 @@ events_job(
 	Mlops__Job      m  = MLOPS__JOB__INIT;
 
 	job_proto_fill(&m, job, false);
-	je.job            = &m;
-	je.previous_state = (char *) (previous ? previous : "");
-	e.body_case       = MLOPS__EVENT__BODY_JOB;
-	e.job             = &je;
+	je.job                = &m;
+	je.previous_state     = (char *) (previous ? previous : "");
+	je.previous_job_state = job_proto_state(previous);
+	e.body_case           = MLOPS__EVENT__BODY_JOB;
+	e.job                 = &je;
 	events_publish(ev, &e);
 }
 

@@ -1,12 +1,24 @@
 /*
  * Conversion of a stored job to its wire form. Pure; borrows pointers.
  */
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "job_proto.h"
 
 static char *
 job_proto_str(const char *s)
 {
 	return (char *) (s ? s : "");
+}
+
+Mlops__JobState
+job_proto_state(const char *name)
+{
+	int st = job_state_parse(name);
+
+	return st >= 0 ? mlops_job_state_to_wire((enum job_state) st)
+	               : MLOPS__JOB_STATE__JOB_STATE_UNSPECIFIED;
 }
 
 void
@@ -19,6 +31,7 @@ job_proto_fill(Mlops__Job *m, const struct store_job *j, bool with_script)
 	m->slurm_job_id  = job_proto_str(j->slurm_job_id);
 	m->array_task_id = j->array_task_id;
 	m->state         = job_proto_str(j->state);
+	m->job_state     = job_proto_state(j->state);
 	m->reason        = job_proto_str(j->reason);
 	m->exit_code     = j->exit_code;
 	m->description   = job_proto_str(j->description);

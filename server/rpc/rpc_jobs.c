@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <mlops/job_state.h>
+#include <mlops/types.h>
 #include <mlops/xmalloc.h>
 
 #include "job_ops.h"
@@ -201,6 +202,18 @@ RPC_HANDLER(rpc_jobs)
 		f.sweep_id  = q->sweep_id;
 		f.before_id = q->before_id;
 		f.limit     = q->limit;
+	}
+	if (q != NULL
+	    && q->job_state != MLOPS__JOB_STATE__JOB_STATE_UNSPECIFIED) {
+		/* the enum wins over the (deprecated) name in `state` */
+		int st = mlops_job_state_from_wire(q->job_state, NULL);
+
+		if (st < 0) {
+			return mlops_error_set_field(err, MLOPS_EINVAL,
+			    "state", "state: unknown job state %d",
+			    (int) q->job_state);
+		}
+		f.state = job_state_name((enum job_state) st);
 	}
 	if (f.limit < 0 || f.limit > 1000) {
 		return mlops_error_set_field(

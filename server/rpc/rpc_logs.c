@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "job_proto.h"
 #include "logread.h"
 #include "mlopsd.h"
 #include "rpc_handlers.h"
@@ -93,6 +94,7 @@ RPC_HANDLER(rpc_logs)
 	m        = RPC_ALLOC(call, Mlops__LogsReply, MLOPS__LOGS_REPLY__INIT);
 	m->path  = rpc_call_strdup(call, path);
 	m->state = rpc_call_strdup(call, j->state);
+	m->job_state = job_proto_state(j->state);
 	m->terminal  = j->terminal;
 	m->exit_code = j->exit_code;
 	if (path == NULL) {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mlops/hydra_syntax.h>
+
 #include "mlops-hydra-form.h"
 #include "mlops-hydra-syntax.h"
 #include "mlops-job-page.h"
@@ -131,7 +133,7 @@ launch_set_widget(GtkWidget *w, const char *value)
 		return TRUE;
 	}
 	if (GTK_IS_SWITCH(w)) {
-		if (!mlops_hydra_parse_bool(value, &b)) {
+		if (!hydra_parse_bool(value, &b)) {
 			return FALSE;
 		}
 		gtk_switch_set_active(GTK_SWITCH(w), b);

@@ -188,14 +188,13 @@ step_project_filter(struct driver *d, char **a, int n)
 	GtkWidget *state = window_project(d, "state_dropdown");
 	size_t     i;
 
-	for (i = 0; i < mlops_model_n_state_choices; i++) {
-		if (g_ascii_strcasecmp(
-		        mlops_model_state_choices[i].value, a[1])
+	for (i = 0; i < mlops_model_n_state_choices(); i++) {
+		if (g_ascii_strcasecmp(mlops_model_state_choice(i).value, a[1])
 		    == 0) {
 			break;
 		}
 	}
-	if (i == mlops_model_n_state_choices) {
+	if (i == mlops_model_n_state_choices()) {
 		return driver_fail(d, "no state filter '%s'", a[1]);
 	}
 	gtk_editable_set_text(GTK_EDITABLE(entry), a[0]);

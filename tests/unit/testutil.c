@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mlops/shquote.h>
+#include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
 #include "testutil.h"
@@ -122,4 +124,36 @@ testutil_sh(const char *fmt, ...)
 		return -1;
 	}
 	return WEXITSTATUS(st);
+}
+
+char *
+testutil_sh_words(const char *shell, const char *words, size_t *len)
+{
+	char         *dir = testutil_mkdtemp("sh-words");
+	char         *out, *cmd, *got = NULL;
+	const char   *argv[] = { shell, "-c", NULL };
+	struct strbuf line   = STRBUF_INIT;
+
+	if (dir == NULL) {
+		return NULL;
+	}
+	out     = xasprintf("%s/out", dir);
+	cmd     = xasprintf("printf '%%s\\0' %s", words);
+	argv[2] = cmd;
+	/* system()'s sh runs: shell -c 'printf ... WORDS' >DIR/out */
+	for (size_t i = 0; i < 3; i++) {
+		shquote_arg(&line, argv[i]);
+		strbuf_putc(&line, ' ');
+	}
+	strbuf_putc(&line, '>');
+	shquote_arg(&line, out);
+	if (testutil_sh("%s", strbuf_str(&line)) == 0) {
+		got = testutil_read(out, len);
+	}
+	strbuf_fini(&line);
+	free(cmd);
+	free(out);
+	testutil_rmtree(dir);
+	free(dir);
+	return got;
 }

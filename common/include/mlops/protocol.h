@@ -13,7 +13,7 @@
 #include "mlops.pb-c.h"
 
 #define MLOPS_PROTOCOL_MAJOR 1
-#define MLOPS_PROTOCOL_MINOR 3
+#define MLOPS_PROTOCOL_MINOR 4
 
 /* Largest message either side accepts (NNG_OPT_RECVMAXSZ). */
 #define MLOPS_MSG_MAX (16u * 1024u * 1024u)

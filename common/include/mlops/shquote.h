@@ -1,11 +1,13 @@
 /*
- * POSIX shell quoting: the one place where an argv becomes a command line
- * for a remote shell. Pure; safe on any thread.
+ * POSIX shell quoting: the one place where an argv becomes a command line,
+ * for the daemon's remote shells and for the command lines the CLI and the
+ * desktop app show a user. Pure; safe on any thread.
  */
 #ifndef MLOPS_COMMON_SHQUOTE_H
 #define MLOPS_COMMON_SHQUOTE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <mlops/strbuf.h>
 
@@ -16,9 +18,10 @@
  * A word made only of [A-Za-z0-9_./:=@%+,-] is appended as is, unless it
  * could be read as something other than a plain word: an assignment
  * (`NAME=...`, which sh would take as a variable assignment in command
- * position) or a word starting with `=` (zsh's `=cmd` expansion); those
- * and everything else are single-quoted, with each `'` written as `'\''`.
- * The empty string becomes `''`.
+ * position), a word starting with `=` (zsh's `=cmd` expansion) or one
+ * whose first `=` is followed by another (`x==cmd`, which zsh expands
+ * under MAGIC_EQUAL_SUBST); those and everything else are single-quoted,
+ * with each `'` written as `'\''`. The empty string becomes `''`.
  *
  * NUL bytes: a C string ends at its first NUL, and so does a POSIX argv
  * element, so an argument can never carry one; data that may contain NUL
@@ -38,5 +41,15 @@ char *shquote_argv(const char *const *argv);
 
 /** True when shquote_arg() would leave `arg` unquoted. */
 bool shquote_is_plain(const char *arg);
+
+/**
+ * Appends `v[0..n)` to `sb` as the words that follow a command name (the
+ * overrides of `mlops launch P -- ...`), separated by single spaces, each
+ * quoted as shquote_arg() quotes it except that a NAME=value word stays as
+ * it is: after the command name sh reads it as a plain word, not as an
+ * assignment. A NULL element is "". Each word expands to its bytes
+ * unchanged when the result follows a command name.
+ */
+void shquote_args(struct strbuf *sb, const char *const *v, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * shquote: every argument survives a real sh (dash) and bash byte for
- * byte, and nothing in it is ever executed.
+ * byte, and nothing in it is ever executed, as a whole argv or as the
+ * words after a command name (shquote_args).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,24 +119,36 @@ shq_add_hostile(struct shq_fixture *f)
 	shq_add(f, "#not a comment");
 	shq_add(f, "!event");
 	shq_add(f, "FOO=bar");
+	shq_add(f, "lr=0.1,0.01");
+	shq_add(f, "x==ls");
 	shq_add(f, "=ls");
 	shq_add(f, "\x01\x1b[31mctl\x7f");
 	shq_add(f, "plain_word-1.2/x:y@z%%+,");
 }
 
-/* The command line `printf '%s\0' ARGS...` built with shquote_argv. */
+/*
+ * The command line `printf '%s\0' ARGS...` built with shquote_argv, or
+ * with `as_args`, "printf '%s\0' " and the ARGS from shquote_args.
+ */
 static char *
-shq_printf_cmd(struct shq_fixture *f, size_t from, size_t n)
+shq_printf_cmd(struct shq_fixture *f, size_t from, size_t n, bool as_args)
 {
-	const char **argv = xcalloc(n + 3, sizeof(*argv));
-	char        *cmd;
+	const char  **argv = xcalloc(n + 3, sizeof(*argv));
+	struct strbuf sb   = STRBUF_INIT;
+	char         *cmd;
 
 	argv[0] = "printf";
 	argv[1] = "%s\\0";
 	for (size_t i = 0; i < n; i++) {
 		argv[2 + i] = f->args[from + i];
 	}
-	cmd = shquote_argv(argv);
+	if (as_args) {
+		strbuf_puts(&sb, "printf '%s\\0' ");
+		shquote_args(&sb, argv + 2, n);
+		cmd = strbuf_detach(&sb, NULL);
+	} else {
+		cmd = shquote_argv(argv);
+	}
 	free(argv);
 	assert_non_null(cmd);
 	return cmd;
@@ -182,10 +195,10 @@ shq_run(const char *shell, const char *cmd, size_t *len)
 }
 
 static void
-shq_assert_round_trip(
-    struct shq_fixture *f, const char *shell, size_t from, size_t n)
+shq_assert_round_trip_as(struct shq_fixture *f, const char *shell, size_t from,
+    size_t n, bool as_args)
 {
-	char       *cmd = shq_printf_cmd(f, from, n);
+	char       *cmd = shq_printf_cmd(f, from, n, as_args);
 	size_t      len, off = 0;
 	char       *got = shq_run(shell, cmd, &len);
 	struct stat st;
@@ -211,6 +224,14 @@ shq_assert_round_trip(
 }
 
 static void
+shq_assert_round_trip(
+    struct shq_fixture *f, const char *shell, size_t from, size_t n)
+{
+	shq_assert_round_trip_as(f, shell, from, n, false);
+	shq_assert_round_trip_as(f, shell, from, n, true);
+}
+
+static void
 test_shquote_golden(void **state)
 {
 	static const struct {
@@ -228,6 +249,9 @@ test_shquote_golden(void **state)
 		{ "_x1=2", "'_x1=2'" },
 		{ "1x=2", "1x=2" },
 		{ "=ls", "'=ls'" },
+		{ "x==ls", "'x==ls'" },
+		{ "a.b==ls", "'a.b==ls'" },
+		{ "1x=a=b", "1x=a=b" },
 		{ "~", "'~'" },
 		{ "$(id)", "'$(id)'" },
 		{ "a\nb", "'a\nb'" },
@@ -259,6 +283,25 @@ test_shquote_argv_join(void **state)
 	free(s);
 	assert_null(shquote_argv(NULL));
 	assert_null(shquote_argv(empty));
+}
+
+/* After a command name, NAME=value is a plain word and stays unquoted. */
+static void
+test_shquote_args_golden(void **state)
+{
+	const char   *v[] = { "lr=0.1", "trainer.max_epochs=3", "tag=my run",
+		  "+x=$(id)", "x==ls", "=ls", "", NULL, "it's", "~a=b" };
+	struct strbuf sb  = STRBUF_INIT;
+
+	(void) state;
+	shquote_args(&sb, v, sizeof(v) / sizeof(v[0]));
+	assert_string_equal(strbuf_str(&sb),
+	    "lr=0.1 trainer.max_epochs=3 'tag=my run' '+x=$(id)' 'x==ls' "
+	    "'=ls' '' '' 'it'\\''s' '~a=b'");
+	strbuf_reset(&sb);
+	shquote_args(&sb, v, 0);
+	assert_string_equal(strbuf_str(&sb), "");
+	strbuf_fini(&sb);
 }
 
 static void
@@ -333,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shquote_golden),
 		cmocka_unit_test(test_shquote_argv_join),
+		cmocka_unit_test(test_shquote_args_golden),
 		cmocka_unit_test_setup_teardown(
 		    test_shquote_round_trip_each, shq_setup, shq_teardown),
 		cmocka_unit_test_setup_teardown(

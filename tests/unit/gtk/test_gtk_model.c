@@ -12,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "mlops-model.h"
 
 /* A job on the stack with borrowed strings. */
@@ -30,12 +33,13 @@ tjob_init(struct tjob *t, int64_t id, const char *state, const char *desc,
 	t->j               = init;
 	t->j.id            = id;
 	t->j.state         = (char *) state;
+	t->j.job_state     = mlops_job_state_to_wire(job_state_parse(state));
 	t->j.description   = (char *) desc;
 	t->j.slurm_job_id  = (char *) slurm;
 	t->j.array_task_id = -1;
 	t->j.elapsed_s     = -1;
 	t->j.exit_code     = -1;
-	t->j.terminal      = mlops_model_state_terminal(state);
+	t->j.terminal      = job_state_terminal(job_state_parse(state));
 }
 
 static void
@@ -43,26 +47,26 @@ test_state_badges(void **state)
 {
 	(void) state;
 	assert_int_equal(
-	    mlops_model_state_badge("RUNNING"), MLOPS_BADGE_RUNNING);
+	    mlops_model_state_badge(JOB_STATE_RUNNING), MLOPS_BADGE_RUNNING);
 	assert_int_equal(
-	    mlops_model_state_badge("running"), MLOPS_BADGE_RUNNING);
+	    mlops_model_state_badge(JOB_STATE_PENDING), MLOPS_BADGE_QUEUED);
 	assert_int_equal(
-	    mlops_model_state_badge("PENDING"), MLOPS_BADGE_QUEUED);
+	    mlops_model_state_badge(JOB_STATE_COMPLETED), MLOPS_BADGE_SUCCESS);
 	assert_int_equal(
-	    mlops_model_state_badge("COMPLETED"), MLOPS_BADGE_SUCCESS);
-	assert_int_equal(mlops_model_state_badge("FAILED"), MLOPS_BADGE_ERROR);
+	    mlops_model_state_badge(JOB_STATE_FAILED), MLOPS_BADGE_ERROR);
+	assert_int_equal(mlops_model_state_badge(JOB_STATE_OUT_OF_MEMORY),
+	    MLOPS_BADGE_ERROR);
+	assert_int_equal(mlops_model_state_badge(JOB_STATE_SUBMIT_FAILED),
+	    MLOPS_BADGE_ERROR);
 	assert_int_equal(
-	    mlops_model_state_badge("OUT_OF_MEMORY"), MLOPS_BADGE_ERROR);
+	    mlops_model_state_badge(JOB_STATE_CANCELLED), MLOPS_BADGE_MUTED);
 	assert_int_equal(
-	    mlops_model_state_badge("SUBMIT_FAILED"), MLOPS_BADGE_ERROR);
+	    mlops_model_state_badge(JOB_STATE_LOST), MLOPS_BADGE_MUTED);
+	assert_int_equal(mlops_model_state_badge(JOB_STATE_SUBMITTING),
+	    MLOPS_BADGE_NEUTRAL);
+	assert_int_equal(mlops_model_state_badge(-1), MLOPS_BADGE_NEUTRAL);
 	assert_int_equal(
-	    mlops_model_state_badge("CANCELLED"), MLOPS_BADGE_MUTED);
-	assert_int_equal(mlops_model_state_badge("LOST"), MLOPS_BADGE_MUTED);
-	assert_int_equal(
-	    mlops_model_state_badge("SUBMITTING"), MLOPS_BADGE_NEUTRAL);
-	assert_int_equal(
-	    mlops_model_state_badge("BOGUS"), MLOPS_BADGE_NEUTRAL);
-	assert_int_equal(mlops_model_state_badge(NULL), MLOPS_BADGE_NEUTRAL);
+	    mlops_model_state_badge(JOB_STATE_COUNT), MLOPS_BADGE_NEUTRAL);
 
 	assert_string_equal(
 	    mlops_model_badge_class(MLOPS_BADGE_RUNNING), "badge-running");
@@ -73,19 +77,57 @@ test_state_badges(void **state)
 	assert_string_equal(
 	    mlops_model_badge_class(MLOPS_BADGE_NEUTRAL), "badge-neutral");
 
-	assert_string_equal(mlops_model_state_label("RUNNING"), "Running");
 	assert_string_equal(
-	    mlops_model_state_label("OUT_OF_MEMORY"), "Out of memory");
-	assert_string_equal(mlops_model_state_label("TIMEOUT"), "Timed out");
-	assert_string_equal(mlops_model_state_label("WEIRD"), "WEIRD");
-	assert_string_equal(mlops_model_state_label(""), "Unknown");
+	    mlops_model_state_label(JOB_STATE_RUNNING, NULL), "Running");
+	assert_string_equal(
+	    mlops_model_state_label(JOB_STATE_OUT_OF_MEMORY, "x"),
+	    "Out of memory");
+	assert_string_equal(
+	    mlops_model_state_label(JOB_STATE_TIMEOUT, NULL), "Timed out");
+	/* a state newer than the app: the daemon's name for it */
+	assert_string_equal(mlops_model_state_label(-1, "WEIRD"), "WEIRD");
+	assert_string_equal(mlops_model_state_label(-1, ""), "Unknown");
+	assert_string_equal(mlops_model_state_label(-1, NULL), "Unknown");
+}
 
-	assert_true(mlops_model_state_terminal("COMPLETED"));
-	assert_true(mlops_model_state_terminal("preempted"));
-	assert_true(mlops_model_state_terminal("LOST"));
-	assert_false(mlops_model_state_terminal("RUNNING"));
-	assert_false(mlops_model_state_terminal("SUBMITTING"));
-	assert_false(mlops_model_state_terminal(NULL));
+/* Every state of common's list has a look of its own. */
+static void
+test_every_state_looks(void **state)
+{
+	(void) state;
+	for (int s = 0; s < JOB_STATE_COUNT; s++) {
+		const char *l = mlops_model_state_label(s, NULL);
+
+		assert_non_null(l);
+		assert_string_not_equal(l, "Unknown");
+		assert_true(mlops_model_state_badge(s) != MLOPS_BADGE_NEUTRAL
+		    || s == JOB_STATE_SUBMITTING);
+	}
+}
+
+/* Ended: the daemon's terminal flag, or a terminal state, whether the
+ * enum (1.4) or only the name (before) says it. */
+static void
+test_job_ended(void **state)
+{
+	Mlops__Job j = MLOPS__JOB__INIT;
+
+	(void) state;
+	for (int s = 0; s < JOB_STATE_COUNT; s++) {
+		j.job_state = mlops_job_state_to_wire(s);
+		assert_int_equal(
+		    mlops_model_job_ended(&j), job_state_terminal(s));
+	}
+	j.job_state = MLOPS__JOB_STATE__JOB_STATE_UNSPECIFIED;
+	j.state     = "preempted";
+	assert_true(mlops_model_job_ended(&j));
+	j.state = "RUNNING";
+	assert_false(mlops_model_job_ended(&j));
+	j.terminal = true;
+	assert_true(mlops_model_job_ended(&j));
+	j.terminal = false;
+	j.state    = "";
+	assert_false(mlops_model_job_ended(&j));
 }
 
 static void
@@ -121,12 +163,26 @@ test_filter_state(void **state)
 	assert_true(mlops_model_state_filter_valid("terminal"));
 	assert_true(mlops_model_state_filter_valid("node_fail"));
 	assert_false(mlops_model_state_filter_valid("sleeping"));
-	/* Every choice the drop-down offers is a valid filter. */
-	assert_true(mlops_model_n_state_choices > 3);
-	for (size_t i = 0; i < mlops_model_n_state_choices; i++) {
-		assert_true(mlops_model_state_filter_valid(
-		    mlops_model_state_choices[i].value));
+	/* Every choice the drop-down offers is a valid filter; a state's
+	 * is labelled as its badge is. */
+	assert_true(mlops_model_n_state_choices() > 3);
+	for (size_t i = 0; i < mlops_model_n_state_choices(); i++) {
+		struct mlops_state_choice c = mlops_model_state_choice(i);
+		int                       s = job_state_parse(c.value);
+
+		assert_true(mlops_model_state_filter_valid(c.value));
+		if (s >= 0) {
+			assert_string_equal(
+			    c.label, mlops_model_state_label(s, NULL));
+		}
 	}
+	assert_string_equal(mlops_model_state_choice(0).label, "All states");
+	assert_string_equal(mlops_model_state_choice(3).value, "PENDING");
+
+	/* a daemon before 1.4 names the state only */
+	fail.j.job_state = MLOPS__JOB_STATE__JOB_STATE_UNSPECIFIED;
+	assert_true(mlops_model_job_matches(&fail.j, NULL, "failed"));
+	assert_false(mlops_model_job_matches(&fail.j, NULL, "RUNNING"));
 }
 
 static void
@@ -528,6 +584,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_badges),
+		cmocka_unit_test(test_every_state_looks),
+		cmocka_unit_test(test_job_ended),
 		cmocka_unit_test(test_filter_state),
 		cmocka_unit_test(test_filter_search),
 		cmocka_unit_test(test_job_fields),

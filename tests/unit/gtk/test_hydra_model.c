@@ -2,8 +2,9 @@
  * The Launch form's Hydra view-model without a display: fields from a
  * ProjectConfigReply shaped like tests/fixtures/hydra/ml, overrides from
  * changed values only, Hydra's quoting, mandatory detection, the task
- * count of a sweep (comma lists, range(), choice()) and the field a daemon
- * error names.
+ * count of a sweep (comma lists, range(), choice()), the field a daemon
+ * error names, and the overrides shown as shell words that sh, bash and
+ * the form's own splitter read back unchanged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,12 +12,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+
+#include <mlops/xmalloc.h>
 
 #include "mlops-hydra-model.h"
 #include "mlops-hydra-syntax.h"
 #include "mlops-model.h"
+#include "testutil.h"
 
 /* A reply on the stack with borrowed strings. */
 struct treply {
@@ -527,7 +532,7 @@ test_join_words(void **state)
 
 	(void) state;
 	assert_string_equal(
-	    s, "a=1 'tag=my run' \"q='a b'\" \"x=it's \\\"so\\\"\" ''");
+	    s, "a=1 'tag=my run' 'q='\\''a b'\\''' 'x=it'\\''s \"so\"' ''");
 	assert_int_equal(mlops_model_split_overrides(&back, &n, s), 0);
 	assert_int_equal(n, 5);
 	for (size_t i = 0; i < n; i++) {
@@ -537,17 +542,74 @@ test_join_words(void **state)
 	free(s);
 }
 
+/*
+ * The summary's words, pasted after `mlops launch P --`, reach the shell's
+ * command as they were, and nothing in them runs: $(...), backticks, ;, |,
+ * newlines and quotes included (the words the header promises).
+ */
 static void
-test_parse_bool(void **state)
+test_join_words_shell(void **state)
 {
-	bool b = false;
+	char       *dir   = testutil_mkdtemp("join-words");
+	char       *pwned = xasprintf("%s/pwned", dir);
+	char       *w[24];
+	size_t      n        = 0;
+	const char *shells[] = { "sh", "bash" };
+	char       *line;
+	char      **back;
+	size_t      nback;
 
 	(void) state;
-	assert_true(mlops_hydra_parse_bool("Yes", &b) && b);
-	assert_true(mlops_hydra_parse_bool("off", &b) && !b);
-	assert_true(mlops_hydra_parse_bool("TRUE", &b) && b);
-	assert_false(mlops_hydra_parse_bool("1", &b));
-	assert_false(mlops_hydra_parse_bool(NULL, &b));
+	w[n++] = xasprintf("cmd=$(touch %s)", pwned);
+	w[n++] = xasprintf("tick=`touch %s`", pwned);
+	w[n++] = xasprintf("a=1;touch %s", pwned);
+	w[n++] = xasprintf("b=1|touch %s", pwned);
+	w[n++] = xasprintf("c=1&&touch %s", pwned);
+	/* no blank in them: the splitter alone would not ask for quotes */
+	w[n++] = xasprintf("x=$(touch${IFS}%s)", pwned);
+	w[n++] = xstrdup("y=a;b");
+	w[n++] = xstrdup("z=a|b");
+	w[n++] = xstrdup("v=$HOME");
+	w[n++] = xstrdup("note=line one\nline two");
+	w[n++] = xstrdup("q=it's \"quoted\" \\ here");
+	w[n++] = xstrdup("+run.path=${oc.env:HOME}/$USER");
+	w[n++] = xstrdup("lr=0.1,0.01");
+	w[n++] = xstrdup("glob=*");
+	w[n++] = xstrdup("~x=~");
+	w[n++] = xstrdup("");
+	line   = mlops_hydra_join_words((const char *const *) w, n);
+	for (size_t s = 0; s < 2; s++) {
+		size_t len, off = 0;
+		char  *got = testutil_sh_words(shells[s], line, &len);
+
+		assert_non_null(got);
+		for (size_t i = 0; i < n; i++) {
+			size_t wl = strlen(w[i]);
+
+			if (off + wl + 1 > len
+			    || memcmp(got + off, w[i], wl) != 0
+			    || got[off + wl] != '\0') {
+				fail_msg("%s changed word %zu (%s) of: %s",
+				    shells[s], i, w[i], line);
+			}
+			off += wl + 1;
+		}
+		assert_int_equal(off, len);
+		free(got);
+	}
+	assert_int_not_equal(access(pwned, F_OK), 0);
+	/* the form reads its own summary back too */
+	assert_int_equal(mlops_model_split_overrides(&back, &nback, line), 0);
+	assert_int_equal(nback, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(back[i], w[i]);
+		free(w[i]);
+	}
+	mlops_model_strv_free(back);
+	free(line);
+	testutil_rmtree(dir);
+	free(dir);
+	free(pwned);
 }
 
 int
@@ -564,7 +626,7 @@ main(void)
 		cmocka_unit_test(test_sweep_mode),
 		cmocka_unit_test(test_error_field),
 		cmocka_unit_test(test_join_words),
-		cmocka_unit_test(test_parse_bool),
+		cmocka_unit_test(test_join_words_shell),
 	};
 	return cmocka_run_group_tests_name("hydra_model", tests, NULL, NULL);
 }

@@ -488,6 +488,8 @@ test_yaml_types(void **state)
 		{ "negdot", HYDRA_TYPE_STRING, "-.5" },
 		{ "on", HYDRA_TYPE_BOOL, "on" },
 		{ "No", HYDRA_TYPE_BOOL, "No" },
+		{ "upper", HYDRA_TYPE_BOOL, "OFF" },
+		{ "mixed", HYDRA_TYPE_STRING, "tRUE" },
 		{ "null", HYDRA_TYPE_NULL, "NULL" },
 		{ "empty", HYDRA_TYPE_NULL, "" },
 		{ "date", HYDRA_TYPE_STRING, "2024-01-01" },
@@ -508,7 +510,8 @@ test_yaml_types(void **state)
 	                     "octal: 010\nhex: 0x1F\nunder: 1_000\n"
 	                     "sexa: 1:30\nneg: -7\nexp: 1e5\nexp2: 1.5e-3\n"
 	                     "dot: .5\ntrail: 3.\nnan: .NaN\nninf: -.inf\n"
-	                     "negdot: -.5\non: on\nNo: No\nnull: NULL\n"
+	                     "negdot: -.5\non: on\nNo: No\nupper: OFF\n"
+	                     "mixed: tRUE\nnull: NULL\n"
 	                     "empty:\ndate: 2024-01-01\noct: 0o17\n"
 	                     "ver: 1.2.3\nquoted_missing: '?\?\?'\n"
 	                     "quoted_interp: \"${a.b}\"\nquoted_int: \"12\"\n"

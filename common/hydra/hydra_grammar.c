@@ -2,8 +2,8 @@
  * Hydra's override grammar (OverrideParser.g4 of Hydra 1.3): key=value,
  * +key=value, ++key=value, ~key[=value], group@pkg=option; values are
  * primitives typed as Hydra's lexer types them, quoted strings, [lists],
- * {dicts}, functions and top-level comma sweeps. Shared by validation and
- * sweeps. Pure.
+ * {dicts}, functions and top-level comma sweeps; and how a value is
+ * typed. Shared by the sweep expander and the daemon's validation. Pure.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mlops/hydra_syntax.h>
 #include <mlops/strbuf.h>
 #include <mlops/xmalloc.h>
 
-#include "hydra.h"
-#include "hydra_impl.h"
+#include "hydra_syntax_impl.h"
 
 #define HYDRA_MAX_VAL_DEPTH 32
 
@@ -206,7 +206,7 @@ hydra_parse_quoted(struct hydra_lex *lx)
 		lx->pos++;
 	}
 	v      = hydra_val_new(HYDRA_V_QUOTED, lx->s + start, lx->pos - start);
-	v->str = hydra_sb_take(&sb);
+	v->str = strbuf_detach(&sb, NULL);
 	v->type = hydra_string_type(v->str);
 	return v;
 }
@@ -279,7 +279,7 @@ hydra_parse_prim(struct hydra_lex *lx, enum hydra_ctxk ctx, bool dict_key)
 	    && !escaped) {
 		sb.buf[--sb.len] = '\0';
 	}
-	v->str = hydra_sb_take(&sb);
+	v->str = strbuf_detach(&sb, NULL);
 	if (escaped || interp) {
 		v->type = hydra_string_type(v->str);
 	} else {
@@ -669,7 +669,6 @@ out:
 	return rc;
 }
 
-/* The type of a string value: ??? and ${...} are special to OmegaConf. */
 enum hydra_type
 hydra_string_type(const char *s)
 {
@@ -682,9 +681,21 @@ hydra_string_type(const char *s)
 	return HYDRA_TYPE_STRING;
 }
 
-char *
-hydra_sb_take(struct strbuf *sb)
+bool
+hydra_parse_bool(const char *text, bool *out)
 {
-	strbuf_append(sb, "", 0);
-	return strbuf_detach(sb, NULL);
+	static const char *const yes[] = { "true", "yes", "on" };
+	static const char *const no[]  = { "false", "no", "off" };
+
+	for (size_t i = 0; text != NULL && i < 3; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
 }

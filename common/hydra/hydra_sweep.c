@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mlops/hydra_syntax.h>
 #include <mlops/xmalloc.h>
 
-#include "hydra.h"
-#include "hydra_impl.h"
+#include "hydra_syntax_impl.h"
 
 #define HYDRA_SWEEP_HARD_MAX 100000 /* tasks, whatever the caller allows */
 

@@ -1,5 +1,5 @@
 /*
- * hydra: multirun expansion (comma lists, range() with ints and floats,
+ * hydra_syntax: multirun expansion (comma lists, range() with ints and floats,
  * choice()), the cartesian product in the basic sweeper's order, the task
  * cap, quoting of values that contain commas, and the refused functions.
  */
@@ -15,9 +15,8 @@
 #include <string.h>
 
 #include <mlops/error.h>
+#include <mlops/hydra_syntax.h>
 #include <mlops/strbuf.h>
-
-#include "hydra.h"
 
 static struct hydra_sweep *
 sweep_ok(const char *const *args, size_t n, size_t max)

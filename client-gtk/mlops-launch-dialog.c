@@ -9,6 +9,9 @@
  * that row, or the Hydra field an override error names, with the daemon's
  * message. Main thread.
  */
+#include <mlops/job_state.h>
+#include <mlops/types.h>
+
 #include "mlops-hydra-form.h"
 #include "mlops-launch-dialog-private.h"
 #include "mlops-model.h"
@@ -337,7 +340,22 @@ launch_submit_done(GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	}
 	j = resp->launch->job;
-	if (win != NULL && j != NULL && resp->launch->sweep_id > 0) {
+	if (win != NULL && j != NULL
+	    && mlops_job_state_of(j) == JOB_STATE_SUBMITTING) {
+		/* sbatch ran, but what it did is not known yet */
+		for (size_t i = 0; i < resp->launch->n_tasks; i++) {
+			mlops_window_upsert_job(win, resp->launch->tasks[i]);
+		}
+		t = g_strdup_printf(
+		    "Job %" G_GINT64_FORMAT
+		    " on %s: %s. Looking for it on the cluster.",
+		    j->id, j->cluster,
+		    j->reason[0] != '\0' ? j->reason
+		                         : "no answer from sbatch");
+		mlops_window_upsert_job(win, j);
+		mlops_window_toast(win, t);
+		mlops_window_show_job(win, j->id);
+	} else if (win != NULL && j != NULL && resp->launch->sweep_id > 0) {
 		/* one job array, a job per task; the page shows task 0 */
 		g_autofree char *array = g_strndup(
 		    j->slurm_job_id, strcspn(j->slurm_job_id, "_"));

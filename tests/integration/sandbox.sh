@@ -74,3 +74,49 @@ cluster_state() {
 	"$MLOPS" --no-autostart --json status |
 		json "[c['state'] for c in j['clusters'] if c['name']=='$1'][0]"
 }
+
+# wrapper_install PROGRAM: ~/bin/PROGRAM of $TC's user from stdin, as a
+# site's wrapper of a Slurm command would be: login shells find it first
+# (Debian's ~/.profile puts ~/bin on PATH), other shells never do. Removed
+# (with WRAPPER_FILES, paths relative to the user's home) when the test
+# exits.
+WRAPPER_FILES=""
+wrapper_install() {
+	sandbox_ssh "$TC" "mkdir -p bin && cat >bin/$1 && chmod 755 bin/$1"
+	WRAPPER_FILES="$WRAPPER_FILES bin/$1"
+	trap 'sandbox_ssh "$TC" "rm -f $WRAPPER_FILES; rmdir bin 2>/dev/null || true" || true; itest_cleanup' EXIT
+}
+
+# wrapped_start PROGRAM: this test's daemon with one cluster, "wrapped": $TC
+# through a login shell (use_login_shell), polled every 2 s; checks that
+# the login shell finds the wrapper of PROGRAM.
+wrapped_start() {
+	cat >"$XDG_CONFIG_HOME/mlops/clusters.yaml" <<YAML
+clusters:
+  - name: wrapped
+    host: mlops@127.0.0.1
+    port: $(sb SSH_PORT)
+    ssh_key_path: $MLOPS_SANDBOX_CLIENT_KEY
+    known_hosts: $MLOPS_SANDBOX_KNOWN_HOSTS
+    workspace: $TC_WS
+    allowed_partitions: [gpu, cpu]
+    use_login_shell: true
+    poll_interval: 2
+YAML
+	"$MLOPSD" --reconnect-max 2
+	wait_for 20 "the wrapped $TC connects" '[ "$(cluster_state wrapped)" = connected ]'
+	check "the login shell finds the $1 wrapper" \
+		[ "$(sandbox_ssh "$TC" bash -lc "'command -v $1'")" = "$(sandbox_ssh "$TC" 'echo $HOME')/bin/$1" ]
+}
+
+# sleeper_project: project "toy", whose train.py sleeps for the seconds of
+# its override sleep=N.
+sleeper_project() {
+	local repo="$T/src/toy"
+	mkdir -p "$repo"
+	printf 'import sys, time\ntime.sleep(float(sys.argv[1].split("=")[1]))\n' >"$repo/train.py"
+	git -C "$repo" init -q -b main
+	git -C "$repo" add train.py
+	git -C "$repo" commit -q -m toy
+	"$MLOPS" --no-autostart project add "$repo" >/dev/null
+}

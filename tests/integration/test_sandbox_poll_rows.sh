@@ -20,7 +20,7 @@ itest_init pollrows
 odd_list=.mlops-test-odd-rows.$$
 # The cluster's squeue, with field 14 (exit_code) of the listed jobs'
 # rows replaced; everything else as printed, and its exit status kept.
-sandbox_ssh "$TC" "mkdir -p bin && cat >bin/squeue && chmod 755 bin/squeue" <<EOF
+wrapper_install squeue <<EOF
 #!/bin/sh
 # test_sandbox_poll_rows.sh: squeue with unreadable exit codes for the jobs
 # listed in ~/$odd_list (removed with it).
@@ -36,37 +36,10 @@ else
 fi
 exit \$rc
 EOF
-cleanup_wrapper() {
-	sandbox_ssh "$TC" "rm -f bin/squeue $odd_list; rmdir bin 2>/dev/null || true" || true
-}
-trap 'cleanup_wrapper; itest_cleanup' EXIT
-
-port=$(sb SSH_PORT)
-cat >"$XDG_CONFIG_HOME/mlops/clusters.yaml" <<EOF
-clusters:
-  - name: wrapped
-    host: mlops@127.0.0.1
-    port: $port
-    ssh_key_path: $MLOPS_SANDBOX_CLIENT_KEY
-    known_hosts: $MLOPS_SANDBOX_KNOWN_HOSTS
-    workspace: $TC_WS
-    allowed_partitions: [gpu, cpu]
-    use_login_shell: true
-    poll_interval: 2
-EOF
-"$MLOPSD" --reconnect-max 2
+WRAPPER_FILES="$WRAPPER_FILES $odd_list"
+wrapped_start squeue
 m() { "$MLOPS" --no-autostart "$@"; }
-wait_for 20 "the wrapped $TC connects" '[ "$(cluster_state wrapped)" = connected ]'
-check "the login shell finds the wrapper" \
-	[ "$(sandbox_ssh "$TC" bash -lc "'command -v squeue'")" = "$(sandbox_ssh "$TC" 'echo $HOME')/bin/squeue" ]
-
-repo="$T/src/toy"
-mkdir -p "$repo"
-printf 'import sys, time\ntime.sleep(float(sys.argv[1].split("=")[1]))\n' >"$repo/train.py"
-git -C "$repo" init -q -b main
-git -C "$repo" add train.py
-git -C "$repo" commit -q -m toy
-m project add "$repo" >/dev/null
+sleeper_project
 tag="t$$"
 field() { m --json job show "$1" | json "j['$2']"; }
 status_field() { m --json status | json "[c['$1'] for c in j['clusters'] if c['name']=='wrapped'][0]"; }

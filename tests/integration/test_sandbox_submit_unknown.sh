@@ -20,7 +20,7 @@ itest_init submitunknown
 . "$(dirname "$0")/sandbox.sh"
 
 mode=.mlops-test-sbatch-mode.$$
-sandbox_ssh "$TC" "mkdir -p bin && cat >bin/sbatch && chmod 755 bin/sbatch" <<EOF
+wrapper_install sbatch <<EOF
 #!/bin/sh
 # test_sandbox_submit_unknown.sh: sbatch as a site might wrap it, per the
 # mode in ~/$mode (removed with it); without it, sbatch itself.
@@ -40,37 +40,10 @@ lost)
 	exec /usr/bin/sbatch "\$@" ;;
 esac
 EOF
-cleanup_wrapper() {
-	sandbox_ssh "$TC" "rm -f bin/sbatch $mode; rmdir bin 2>/dev/null || true" || true
-}
-trap 'cleanup_wrapper; itest_cleanup' EXIT
-
-port=$(sb SSH_PORT)
-cat >"$XDG_CONFIG_HOME/mlops/clusters.yaml" <<EOF
-clusters:
-  - name: wrapped
-    host: mlops@127.0.0.1
-    port: $port
-    ssh_key_path: $MLOPS_SANDBOX_CLIENT_KEY
-    known_hosts: $MLOPS_SANDBOX_KNOWN_HOSTS
-    workspace: $TC_WS
-    allowed_partitions: [gpu, cpu]
-    use_login_shell: true
-    poll_interval: 2
-EOF
-"$MLOPSD" --reconnect-max 2
+WRAPPER_FILES="$WRAPPER_FILES $mode"
+wrapped_start sbatch
 m() { "$MLOPS" --no-autostart "$@"; }
-wait_for 20 "the wrapped $TC connects" '[ "$(cluster_state wrapped)" = connected ]'
-check "the login shell finds the wrapper" \
-	[ "$(sandbox_ssh "$TC" bash -lc "'command -v sbatch'")" = "$(sandbox_ssh "$TC" 'echo $HOME')/bin/sbatch" ]
-
-repo="$T/src/toy"
-mkdir -p "$repo"
-printf 'import sys, time\ntime.sleep(float(sys.argv[1].split("=")[1]))\n' >"$repo/train.py"
-git -C "$repo" init -q -b main
-git -C "$repo" add train.py
-git -C "$repo" commit -q -m toy
-m project add "$repo" >/dev/null
+sleeper_project
 tag="t$$"
 field() { m --json job show "$1" | json "j['$2']"; }
 name_of() { m job show "$1" | sed -n 's/^#SBATCH --job-name=//p'; }
@@ -103,10 +76,11 @@ check "...the job is SUBMITTING or already found ($state), never SUBMIT_FAILED" 
 	grep -Eq '^(SUBMITTING|PENDING|RUNNING|COMPLETING|COMPLETED)$' <<<"$state"
 wait_for 60 "the daemon finds it and tracks it to COMPLETED" '[ "$(field "$id" state)" = COMPLETED ]'
 name=$(name_of "$id")
-check "Slurm holds it exactly once" [ "$(on_cluster "$name" | grep -c .)" = 1 ]
-check "...under the id the daemon found" [ "$(on_cluster "$name")" = "$(field "$id" slurm_job_id)" ]
+found=$(field "$id" slurm_job_id)
+wait_for 20 "Slurm holds it exactly once, under the id the daemon found ($found)" \
+	'[ "$(on_cluster "$name")" = "$found" ]'
 check "the daemon log says it was found" \
-	grep -q "job $id: found on wrapped as Slurm job $(field "$id" slurm_job_id)" "$XDG_STATE_HOME/mlops/mlopsd.log"
+	grep -q "job $id: found on wrapped as Slurm job $found" "$XDG_STATE_HOME/mlops/mlopsd.log"
 
 # --- a refusal through the wrapper is still a failure --------------------------
 sandbox_ssh "$TC" "rm -f $mode"

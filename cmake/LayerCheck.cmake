@@ -140,9 +140,26 @@ function(check_incdirs out root)
 	set(${out} "${bad}" PARENT_SCOPE)
 endfunction()
 
-# check_includes(OUT DIR): includes in DIR/<folder> that its rule forbids.
+# The faces of rpc/ and ssh/ that daemon.c sees: no wire types and no
+# libssh, directly or through the libraries' private headers.
+set(MLOPS_FACE_HEADERS server/rpc/rpc.h server/rpc/events.h
+    server/ssh/ssh_executor.h server/ssh/sshpool_opts.h)
+set(INCLUDE_FACE "libssh/|protobuf-c|pb-c\\.h|sshpool\\.h\"|sshexec\\.h|rpc_call\\.h|events_wire\\.h")
+
+# check_includes(OUT DIR): includes in DIR/<folder> that its rule forbids,
+# and in the face headers.
 function(check_includes out root)
 	set(bad "")
+	foreach(h ${MLOPS_FACE_HEADERS})
+		if(EXISTS ${root}/${h})
+			file(STRINGS ${root}/${h} lines REGEX "^#[ \t]*include[ \t]")
+			foreach(line ${lines})
+				if(line MATCHES "${INCLUDE_FACE}")
+					string(APPEND bad "${root}/${h}: ${line}\n")
+				endif()
+			endforeach()
+		endif()
+	endforeach()
 	foreach(folder server/slurm server/store server/config server/hydra
 	    server/git server/exec server/ssh server/cluster server/rpc
 	    client-cli client-gtk)
@@ -183,10 +200,15 @@ if(SELFTEST)
 	file(WRITE ${tmp}/server/slurm/x.c "#include <libssh/libssh.h>\n")
 	file(WRITE ${tmp}/client-gtk/x.c "#include \"hydra.h\"\n"
 	    "#include <mlops/hydra_syntax.h>\n#include \"mlops-hydra-syntax.h\"\n")
+	file(WRITE ${tmp}/server/rpc/events.h "#include \"mlops.pb-c.h\"\n")
+	file(WRITE ${tmp}/server/ssh/ssh_executor.h "#include \"sshpool.h\"\n"
+	    "#include \"sshpool_opts.h\"\n")
 	check_includes(bad ${tmp})
 	file(REMOVE_RECURSE ${tmp})
 	if(NOT bad MATCHES "libssh" OR NOT bad MATCHES "\"hydra\\.h\""
-	    OR bad MATCHES "syntax")
+	    OR bad MATCHES "syntax" OR NOT bad MATCHES "events\\.h: #include"
+	    OR NOT bad MATCHES "ssh_executor\\.h: #include \"sshpool\\.h\""
+	    OR bad MATCHES "sshpool_opts")
 		message(FATAL_ERROR "selftest: the include check said:\n${bad}")
 	endif()
 	message(STATUS

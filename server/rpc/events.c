@@ -16,7 +16,7 @@
 #include <mlops/xmalloc.h>
 
 #include "clusters.h"
-#include "events.h"
+#include "events_wire.h"
 #include "job_proto.h"
 #include "executor.h"
 #include "mlopsd.h"

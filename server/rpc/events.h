@@ -1,7 +1,8 @@
 /*
  * The event publisher: an nng PUB socket per listener on which every job,
  * cluster and project change goes out with a sequence number. Any thread
- * may publish.
+ * may publish. This is the face the daemon and the core's d_notify see: no
+ * wire types (the handlers' side is events_wire.h).
  */
 #ifndef MLOPS_SERVER_EVENTS_H
 #define MLOPS_SERVER_EVENTS_H
@@ -9,7 +10,6 @@
 #include <stdint.h>
 
 #include <mlops/error.h>
-#include "mlops.pb-c.h"
 
 struct events;
 struct mlopsd;
@@ -23,20 +23,8 @@ int events_start(
     struct events **out, struct mlopsd *d, struct mlops_error *err);
 void events_stop(struct events *ev);
 
-/**
- * Stamps `e` with the next sequence number and the current time and sends
- * it. Never blocks; a slow subscriber loses events (and sees the gap).
- */
-void events_publish(struct events *ev, Mlops__Event *e);
-
-/** Publishes a project change. */
-void events_project(
-    struct events *ev, Mlops__ProjectChange change, const char *name);
-
 struct cluster_status;
 struct cluster_poll;
-/** The wire state for an executor state (enum exec_state). */
-Mlops__ClusterState events_cluster_state(int state);
 
 struct mlopsd_notify;
 /**

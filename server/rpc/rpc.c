@@ -17,7 +17,7 @@
 
 #include "listen.h"
 #include "mlopsd.h"
-#include "rpc.h"
+#include "rpc_call.h"
 #include "store.h"
 
 enum rpc_state {

@@ -1,11 +1,11 @@
 /*
  * Prototypes of the method handlers listed in rpc_table.c. Each runs on an
- * nng thread (see rpc.h for the contract).
+ * nng thread (see rpc_call.h for the contract).
  */
 #ifndef MLOPS_SERVER_RPC_HANDLERS_H
 #define MLOPS_SERVER_RPC_HANDLERS_H
 
-#include "rpc.h"
+#include "rpc_call.h"
 
 #define RPC_HANDLER(name)                                          \
 	int name(struct rpc_call *call, const Mlops__Request *req, \

@@ -16,7 +16,7 @@
 #include <mlops/xmalloc.h>
 
 #include "config.h"
-#include "events.h"
+#include "events_wire.h"
 #include "gitinfo.h"
 #include "mlopsd.h"
 #include "project_json.h"

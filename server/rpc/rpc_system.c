@@ -7,7 +7,7 @@
 #include <mlops/protocol.h>
 
 #include "clusters.h"
-#include "events.h"
+#include "events_wire.h"
 #include "mlopsd.h"
 #include "poller.h"
 #include "rpc_handlers.h"

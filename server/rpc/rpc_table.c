@@ -2,7 +2,7 @@
  * The method table: the one list of methods the daemon serves. Adding a
  * method is one oneof case in proto/mlops.proto, one handler, one row.
  */
-#include "rpc.h"
+#include "rpc_call.h"
 #include "rpc_handlers.h"
 
 const struct rpc_method rpc_methods[] = {

@@ -1,7 +1,7 @@
 /*
  * The executor of a cluster reached over SSH: a started sshpool behind
  * the executor interface (executor.h). The only way the rest of the daemon
- * uses ssh/.
+ * uses ssh/, and free of libssh's headers.
  */
 #ifndef MLOPS_SERVER_SSH_EXECUTOR_H
 #define MLOPS_SERVER_SSH_EXECUTOR_H
@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "executor.h"
-#include "sshpool.h"
+#include "sshpool_opts.h"
 
 /**
  * Creates and starts the pool of cluster `cc` (its connection fields are

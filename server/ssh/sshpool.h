@@ -20,18 +20,9 @@
 
 #include "config.h"
 #include "sshexec.h"
+#include "sshpool_opts.h"
 
 struct sshpool;
-
-/* Tunables; sshpool_opts_init() fills the defaults shown. */
-struct sshpool_opts {
-	unsigned connect_timeout_ms; /* 10000: TCP + handshake + each wait */
-	unsigned keepalive_s;        /* 15: probe after this long idle */
-	unsigned backoff_initial_ms; /* 1000: first retry delay */
-	unsigned backoff_max_ms;     /* 60000: ceiling of the doubling */
-	unsigned stop_timeout_ms;    /* 5000: sshpool_stop() join deadline */
-	unsigned default_timeout_ms; /* 120000: exec timeout when opts say 0 */
-};
 
 struct sshpool_status {
 	enum exec_state state;
@@ -71,9 +62,6 @@ typedef int (*sshpool_call_fn)(
 /* Completion of sshpool_call_async(); `err` is NULL when rc == 0. */
 typedef void (*sshpool_done_cb)(
     void *arg, int rc, const struct mlops_error *err);
-
-/** Fills the defaults. */
-void sshpool_opts_init(struct sshpool_opts *opts);
 
 /**
  * Sets work run on the worker right after each connection is made (host

@@ -42,34 +42,6 @@
 
 #define V "24.11/"
 
-static const struct slurm_job *
-job_id(const struct slurm_jobs *jobs, const char *id)
-{
-	for (size_t i = 0; i < jobs->n; i++) {
-		if (strcmp(jobs->v[i].job_id, id) == 0) {
-			return &jobs->v[i];
-		}
-	}
-	print_error("no job %s\n", id);
-	fail();
-	return NULL;
-}
-
-static void
-parse_jobs(struct slurm_jobs *jobs, const char *name,
-    int (*fn)(struct slurm_jobs *, const char *, long, struct mlops_error *))
-{
-	struct mlops_error err  = { 0 };
-	char              *text = fx(name);
-	int                rc   = fn(jobs, text, 0, &err);
-
-	if (rc != 0) {
-		print_error("%s: %s\n", name, err.msg);
-	}
-	assert_int_equal(rc, 0);
-	free(text);
-}
-
 /* ---- sinfo --version, scontrol show partition / config ------------------ */
 
 static void

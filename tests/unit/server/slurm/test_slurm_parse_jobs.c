@@ -23,34 +23,6 @@
 
 /* ---- squeue poll ------------------------------------------------------- */
 
-static const struct slurm_job *
-job_id(const struct slurm_jobs *jobs, const char *id)
-{
-	for (size_t i = 0; i < jobs->n; i++) {
-		if (strcmp(jobs->v[i].job_id, id) == 0) {
-			return &jobs->v[i];
-		}
-	}
-	print_error("no job %s\n", id);
-	fail();
-	return NULL;
-}
-
-static void
-parse_jobs_fx(struct slurm_jobs *jobs, const char *name,
-    int (*fn)(struct slurm_jobs *, const char *, long, struct mlops_error *))
-{
-	struct mlops_error err  = { 0 };
-	char              *text = fx(name);
-	int                rc   = fn(jobs, text, 0, &err);
-
-	if (rc != 0) {
-		print_error("%s: %s\n", name, err.msg);
-	}
-	assert_int_equal(rc, 0);
-	free(text);
-}
-
 static void
 test_slurm_parse_squeue_running(void **state)
 {
@@ -60,8 +32,7 @@ test_slurm_parse_squeue_running(void **state)
 	char                   *text;
 
 	(void) state;
-	parse_jobs_fx(
-	    &jobs, "22.05/squeue_poll_running.txt", slurm_parse_squeue);
+	parse_jobs(&jobs, "22.05/squeue_poll_running.txt", slurm_parse_squeue);
 	/* 99999 was asked for too: unknown ids are simply absent. */
 	assert_int_equal(jobs.n, 1);
 	j = &jobs.v[0];
@@ -100,8 +71,7 @@ test_slurm_parse_squeue_pending(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(
-	    &jobs, "22.05/squeue_poll_pending.txt", slurm_parse_squeue);
+	parse_jobs(&jobs, "22.05/squeue_poll_pending.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 6);
 	j = job_id(&jobs, "31");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -124,7 +94,7 @@ test_slurm_parse_squeue_pending(void **state)
 	assert_string_equal(j->node_list, "a-node1");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/squeue_poll_held.txt", slurm_parse_squeue);
+	parse_jobs(&jobs, "22.05/squeue_poll_held.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 5);
 	j = job_id(&jobs, "44_4");
 	assert_string_equal(j->reason, "JobHeldUser");
@@ -142,7 +112,7 @@ test_slurm_parse_squeue_finished(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/squeue_poll_array_running.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 4);
 	j = job_id(&jobs, "40_1");
@@ -156,7 +126,7 @@ test_slurm_parse_squeue_finished(void **state)
 	assert_int_equal(j->time_limit_s, 60);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/squeue_poll_finished.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 11);
 	j = job_id(&jobs, "38");
@@ -187,7 +157,7 @@ test_slurm_parse_squeue_finished(void **state)
 	assert_int_equal(j->state, JOB_STATE_CANCELLED);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/squeue_by_name.txt", slurm_parse_squeue);
+	parse_jobs(&jobs, "22.05/squeue_by_name.txt", slurm_parse_squeue);
 	assert_int_equal(jobs.n, 4);
 	assert_string_equal(job_id(&jobs, "38")->name, "fx-ok");
 	assert_string_equal(job_id(&jobs, "40_2")->name, "fx-array");
@@ -429,7 +399,7 @@ test_slurm_parse_sacct_fixtures(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(&jobs, "22.05/sacct_finished.txt", slurm_parse_sacct);
+	parse_jobs(&jobs, "22.05/sacct_finished.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 10);
 	j = job_id(&jobs, "6");
 	assert_int_equal(j->state, JOB_STATE_CANCELLED);
@@ -483,7 +453,7 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->nodes, 1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/sacct_running.txt", slurm_parse_sacct);
+	parse_jobs(&jobs, "22.05/sacct_running.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 4);
 	j = job_id(&jobs, "37");
 	assert_int_equal(j->state, JOB_STATE_RUNNING);
@@ -491,8 +461,7 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->start_time, T_16_56_11);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
-	    &jobs, "22.05/sacct_pending_held.txt", slurm_parse_sacct);
+	parse_jobs(&jobs, "22.05/sacct_pending_held.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 2);
 	j = job_id(&jobs, "45");
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -504,12 +473,12 @@ test_slurm_parse_sacct_fixtures(void **state)
 	assert_int_equal(j->array_task_id, -1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/sacct_by_name.txt", slurm_parse_sacct);
+	parse_jobs(&jobs, "22.05/sacct_by_name.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 5);
 	assert_string_equal(job_id(&jobs, "39")->name, "fx-fail3");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/sacct_array_task.txt", slurm_parse_sacct);
+	parse_jobs(&jobs, "22.05/sacct_array_task.txt", slurm_parse_sacct);
 	assert_int_equal(jobs.n, 1);
 	assert_string_equal(jobs.v[0].job_id, "40_2");
 	slurm_jobs_fini(&jobs);
@@ -587,7 +556,7 @@ test_slurm_parse_show_job(void **state)
 	const struct slurm_job *j;
 
 	(void) state;
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/scontrol_job_running.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.n, 1);
 	j = &jobs.v[0];
@@ -606,7 +575,7 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->nodes, 1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/scontrol_job_pending.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_PENDING);
@@ -615,7 +584,7 @@ test_slurm_parse_show_job(void **state)
 	assert_null(j->node_list);          /* "NodeList=" */
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/scontrol_job_array_pending.txt",
+	parse_jobs(&jobs, "22.05/scontrol_job_array_pending.txt",
 	    slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_string_equal(j->job_id, "35_[1-2]");
@@ -623,13 +592,13 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->array_task_id, -1);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/scontrol_job_held_array.txt", slurm_parse_show_job);
 	assert_string_equal(jobs.v[0].job_id, "44_[1-4%2]");
 	assert_string_equal(jobs.v[0].reason, "JobHeldUser");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(&jobs, "22.05/scontrol_job_array_running.txt",
+	parse_jobs(&jobs, "22.05/scontrol_job_array_running.txt",
 	    slurm_parse_show_job);
 	assert_int_equal(jobs.n, 3);
 	j = job_id(&jobs, "40_2");
@@ -638,7 +607,7 @@ test_slurm_parse_show_job(void **state)
 	assert_string_equal(job_id(&jobs, "40_3")->raw_id, "40");
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/scontrol_job_failed.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_FAILED);
@@ -647,7 +616,7 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->end_time, T_16_56_16);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/scontrol_job_timeout.txt", slurm_parse_show_job);
 	j = &jobs.v[0];
 	assert_int_equal(j->state, JOB_STATE_TIMEOUT);
@@ -658,7 +627,7 @@ test_slurm_parse_show_job(void **state)
 	assert_int_equal(j->submit_time, T_16_56_10);
 	slurm_jobs_fini(&jobs);
 
-	parse_jobs_fx(
+	parse_jobs(
 	    &jobs, "22.05/scontrol_job_cancelled.txt", slurm_parse_show_job);
 	assert_int_equal(jobs.v[0].state, JOB_STATE_CANCELLED);
 	slurm_jobs_fini(&jobs);

@@ -1,6 +1,7 @@
 /*
- * Helpers shared by the test_slurm_*.c files: read a fixture of
- * tests/fixtures/slurm/ and assert parse errors and GRES entries. Include
+ * Helpers shared by the test_slurm_*.c files: read and parse a fixture of
+ * tests/fixtures/slurm/, find a job, and assert parse errors and GRES
+ * entries. Include
  * after <cmocka.h>.
  */
 #ifndef MLOPS_TESTS_TEST_SLURM_UTIL_H
@@ -62,6 +63,37 @@ expect_eparse(
 	}
 	assert_non_null(strstr(err->msg, field));
 	assert_string_equal(err->field, field);
+}
+
+/* The job `id` among `jobs`; fails the test when there is none. */
+static inline const struct slurm_job *
+job_id(const struct slurm_jobs *jobs, const char *id)
+{
+	for (size_t i = 0; i < jobs->n; i++) {
+		if (strcmp(jobs->v[i].job_id, id) == 0) {
+			return &jobs->v[i];
+		}
+	}
+	print_error("no job %s\n", id);
+	fail();
+	return NULL;
+}
+
+/* Parses fixture `name` with `fn` (a squeue, sacct or scontrol parser),
+ * which must succeed. */
+static inline void
+parse_jobs(struct slurm_jobs *jobs, const char *name,
+    int (*fn)(struct slurm_jobs *, const char *, long, struct mlops_error *))
+{
+	struct mlops_error err  = { 0 };
+	char              *text = fx(name);
+	int                rc   = fn(jobs, text, 0, &err);
+
+	if (rc != 0) {
+		print_error("%s: %s\n", name, err.msg);
+	}
+	assert_int_equal(rc, 0);
+	free(text);
 }
 
 static inline void

@@ -325,7 +325,8 @@ out:
  * Step 3 on the worker: sbatch. Only a refusal sbatch states (non-zero
  * exit with a message) is a failure. A lost answer (timeout, dropped
  * connection, signal) or one without exactly one job id leaves the outcome
- * unknown: returns 0 with L->unknown saying why.
+ * unknown: L->unknown says why (the return value then only tells the
+ * executor about its connection).
  */
 static int
 launch_remote_sbatch(
@@ -350,6 +351,10 @@ launch_remote_sbatch(
 	if (exec_run(s, &res, (const char *const *) sb, &opts, &why) < 0) {
 		L->unknown
 		    = xasprintf("sbatch's answer was lost (%s)", why.msg);
+		if (why.code == MLOPS_EUNREACHABLE) {
+			/* so that the executor checks its connection */
+			rc = mlops_error_set(err, why.code, "%s", why.msg);
+		}
 	} else if (res.exit_status > 0 && res.stderr_len > 0) {
 		/* sbatch's own words, verbatim. */
 		rc = slurm_parse_error(res.stderr_buf, err);
@@ -678,7 +683,7 @@ launch_pack(struct launch *L, struct mlops_error *err)
 }
 
 /*
- * Uploads, then records the moment sbatch starts (durable before the job
+ * Uploads, then records the moment sbatch starts (committed before the job
  * can exist on the cluster), then runs sbatch.
  */
 static int
@@ -694,7 +699,8 @@ launch_submit(struct launch *L, struct mlops_error *err)
 	        < 0) {
 		return rc;
 	}
-	return executor_call(L->ex, launch_remote_sbatch, L, err);
+	rc = executor_call(L->ex, launch_remote_sbatch, L, err);
+	return L->unknown != NULL ? 0 : rc;
 }
 
 /*
